@@ -1,0 +1,201 @@
+"""Run kata tests in a pytest subprocess that may hang or die, and still get every result.
+
+The plugin writes a JSON line when each test starts and when it ends. If the process exits mid-test
+(a learner's `os._exit`, a segfault) or stops answering past the test's timeout (a hang pytest-timeout
+could not interrupt), the test in flight is recorded as error/timeout, its kata's unrun tests too, and
+pytest starts again on the katas not yet reached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+GRACE_S = 20.0  # beyond a test's own timeout before the whole process is killed
+POLL_S = 0.1
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    kata: str | None
+    outcome: str  # passed | failed | error | timeout | skipped
+    message: str = ""
+    details: str = ""
+    duration: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RunReport:
+    results: list[TestResult]
+    crashes: list[str]  # one line per restart, for the log
+
+    def by_kata(self) -> dict[str, list[TestResult]]:
+        grouped: dict[str, list[TestResult]] = {}
+        for result in self.results:
+            grouped.setdefault(result.kata or "", []).append(result)
+        return grouped
+
+
+def run_pytest(
+    root: Path,
+    targets: list[Path],
+    *,
+    impl: str | None = None,
+    extra_args: list[str] | None = None,
+    fail_fast: bool = False,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+) -> RunReport:
+    """Run pytest on `targets` (kata folders) from `root`; survive crashes and hangs kata by kata."""
+    remaining = [Path(t) for t in targets]
+    results: list[TestResult] = []
+    crashes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="katas-run-") as tmp:
+        attempt = 0
+        while remaining:
+            attempt += 1
+            results_file = Path(tmp) / f"results-{attempt}.jsonl"
+            command = [
+                sys.executable,
+                "-m",
+                "pytest",
+                *map(str, remaining),
+                f"--katas-results={results_file}",
+                "-q",
+                "--no-header",
+                "--tb=short",
+                "--show-capture=no",
+                "-p",
+                "no:cacheprovider",
+                f"--rootdir={root}",
+            ]
+            if impl:
+                command.append(f"--impl={impl}")
+            if fail_fast:
+                command.append("--katas-fail-fast")
+            command += extra_args or []
+            outcome = _run_once(command, root, results_file, env, log)
+            results.extend(outcome.results)
+            if outcome.crashed is None:
+                if outcome.returncode not in (0, 1, 5) and not outcome.results:
+                    raise RuntimeError(f"pytest failed to start (exit {outcome.returncode}):\n{outcome.tail}")
+                break
+            crashes.append(outcome.crashed)
+            done = {r.kata for r in results}
+            remaining = [t for t in remaining if _kata_rel(t) not in done]
+    return RunReport(results, crashes)
+
+
+def _kata_rel(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+@dataclass
+class _Once:
+    results: list[TestResult]
+    crashed: str | None
+    returncode: int
+    tail: str
+
+
+def _run_once(
+    command: list[str], root: Path, results_file: Path, env: dict[str, str] | None, log: Path | None
+) -> _Once:
+    log_path = log or results_file.with_suffix(".log")
+    with open(log_path, "ab") as log_handle:
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        started: dict | None = None
+        records: list[dict] = []
+        collected: dict[str, str | None] = {}
+        offset = 0
+        killed_for_hang = False
+        while True:
+            returncode = process.poll()
+            new, offset = _read_new(results_file, offset)
+            for record in new:
+                if record["event"] == "collected":
+                    collected = dict(zip(record["nodeids"], record["katas"], strict=True))
+                elif record["event"] == "start":
+                    started = record
+                else:
+                    records.append(record)
+                    if started and record["nodeid"] == started["nodeid"]:
+                        started = None
+            if returncode is not None:
+                break
+            if (
+                started
+                and started["timeout"]
+                and time.time() - started["time"] > started["timeout"] + GRACE_S
+            ):
+                _kill(process)
+                killed_for_hang = True
+            time.sleep(POLL_S)
+    results = [TestResult(**{k: v for k, v in r.items() if k != "event"}) for r in records]
+    crashed = None
+    if started is not None:
+        if killed_for_hang:
+            outcome, why = (
+                "timeout",
+                (
+                    f"the test hung past its {started['timeout']:.0f} s limit and could not "
+                    "be interrupted; the test process was killed"
+                ),
+            )
+        else:
+            outcome, why = (
+                "error",
+                (
+                    f"the test process died during this test (exit code {returncode}): "
+                    "did the code call os._exit() or crash the interpreter?"
+                ),
+            )
+        results.append(TestResult(started["nodeid"], started["kata"], outcome, why))
+        reported = {r.nodeid for r in results}
+        results += [
+            TestResult(nodeid, kata, "error", f"not run: the test process died in {started['nodeid']}")
+            for nodeid, kata in collected.items()
+            if kata == started["kata"] and nodeid not in reported
+        ]
+        crashed = f"{started['nodeid']}: {why}"
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    return _Once(results, crashed, returncode, tail)
+
+
+def _read_new(path: Path, offset: int) -> tuple[list[dict], int]:
+    if not path.exists():
+        return [], offset
+    with open(path, encoding="utf-8") as handle:
+        handle.seek(offset)
+        chunk = handle.read()
+    complete, _, _ = chunk.rpartition("\n")
+    if not complete:
+        return [], offset
+    records = [json.loads(line) for line in complete.splitlines() if line.strip()]
+    return records, offset + len(complete.encode("utf-8")) + 1
+
+
+def _kill(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

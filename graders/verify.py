@@ -1,0 +1,199 @@
+"""`python -m graders verify`: the project's core self-check.
+
+For every kata: metadata and README complete; every test fails against the stub with a message naming the
+file to edit; every test passes against `solutions/`; every near miss (`solutions/<topic>/<kata>/near_misses/*`)
+fails at least one test. Runs are grouped per topic and mode, in parallel subprocesses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata
+from graders.runner import RunReport, TestResult, run_pytest
+
+BAD = ("failed", "error", "timeout")
+REQUIRED_META = {
+    "title": str,
+    "source": str,
+    "difficulty": str,
+    "points": int,
+    "minutes": int,
+    "learner_files": list,
+    "services": list,
+    "hints": list,
+}
+
+
+@dataclass
+class _Job:
+    mode: str  # stub | solution | near miss N
+    topic: str
+    impl: str
+    katas: list[Kata]
+    fail_fast: bool = False
+    report: RunReport | None = None
+
+
+@dataclass
+class KataVerdict:
+    kata: Kata
+    problems: list[str] = field(default_factory=list)
+    tests: int = 0
+    skipped: int = 0
+    near_misses: int = 0
+
+
+def check_static(kata: Kata) -> list[str]:
+    """Metadata, README and file layout problems of one kata."""
+    problems: list[str] = []
+    meta = kata.meta
+    for key, kind in REQUIRED_META.items():
+        if not isinstance(meta.get(key), kind):
+            problems.append(f"kata.toml: '{key}' missing or not a {kind.__name__}")
+    if meta.get("difficulty") not in DIFFICULTIES:
+        problems.append(f"kata.toml: difficulty must be one of {', '.join(DIFFICULTIES)}")
+    if not 2 <= len(kata.hints) <= 3:
+        problems.append("kata.toml: give two or three progressive hints")
+    if unknown := set(kata.services) - SERVICES:
+        problems.append(f"kata.toml: unknown services {sorted(unknown)}")
+    if not kata.learner_files:
+        problems.append("kata.toml: no learner_files")
+    for name in kata.learner_files:
+        if not (kata.dir / name).is_file():
+            problems.append(f"stub katas/{kata.rel}/{name} is missing")
+        if not (kata.solution_dir / name).is_file():
+            problems.append(f"solution solutions/{kata.rel}/{name} is missing")
+    readme = kata.dir / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    if len(text) < 400:
+        problems.append("README.md missing or too short")
+    elif f"pytest katas/{kata.rel}" not in text:
+        problems.append(f"README.md does not show how to run it (`pytest katas/{kata.rel}`)")
+    for name in kata.learner_files:
+        if text and name not in text:
+            problems.append(f"README.md never names the learner file {name}")
+    if not (kata.dir.parent / "README.md").is_file():
+        problems.append(f"topic README katas/{kata.topic}/README.md is missing")
+    if not kata.test_files():
+        problems.append("no test_*.py file")
+    misses = kata.near_misses()
+    if len(misses) < 2:
+        problems.append(
+            f"{len(misses)} near misses in solutions/{kata.rel}/{NEAR_MISSES}/ (at least 2 needed)"
+        )
+    for miss in misses:
+        files = [p.name for p in miss.iterdir() if p.is_file()]
+        if not files or set(files) - set(kata.learner_files):
+            problems.append(f"near miss {miss.name}: must hold only learner files {kata.learner_files}")
+    return problems
+
+
+def _near_miss_round(tmp: Path, index: int, katas: list[Kata]) -> Path:
+    """A folder laid out like solutions/ where each kata's files are its solution with near miss `index` on top."""
+    base = tmp / f"near_miss_{index}"
+    for kata in katas:
+        target = base / kata.topic / kata.name
+        shutil.copytree(kata.solution_dir, target, ignore=shutil.ignore_patterns(NEAR_MISSES, "__pycache__"))
+        for path in kata.near_misses()[index].iterdir():
+            shutil.copy2(path, target / path.name)
+    return base
+
+
+def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
+    jobs: list[_Job] = []
+    topics: dict[str, list[Kata]] = {}
+    for kata in katas:
+        topics.setdefault(kata.topic, []).append(kata)
+    for topic, members in topics.items():
+        jobs.append(_Job("solution", topic, "solutions", members))
+        jobs.append(_Job("stub", topic, "katas", members))
+        for index in range(max(len(k.near_misses()) for k in members)):
+            chosen = [k for k in members if len(k.near_misses()) > index]
+            jobs.append(
+                _Job(
+                    f"near miss {index}",
+                    topic,
+                    str(_near_miss_round(tmp, index, chosen)),
+                    chosen,
+                    fail_fast=True,
+                )
+            )
+    return jobs
+
+
+def _results_for(job: _Job, kata: Kata) -> list[TestResult]:
+    assert job.report is not None
+    return job.report.by_kata().get(kata.rel, [])
+
+
+def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
+    verdict = KataVerdict(kata, check_static(kata))
+    mine = [job for job in jobs if kata in job.katas]
+    solution = next(_results_for(j, kata) for j in mine if j.mode == "solution")
+    stub = next(_results_for(j, kata) for j in mine if j.mode == "stub")
+    skipped_with_solution = {r.nodeid for r in solution if r.outcome == "skipped"}
+    verdict.tests = len(solution)
+    verdict.skipped = len(skipped_with_solution)
+    if not any(r.outcome == "passed" for r in solution):
+        verdict.problems.append("no test passes against the solution")
+    for result in solution:
+        if result.outcome in BAD:
+            verdict.problems.append(f"solution {result.outcome}: {result.nodeid}: {result.message}")
+    if not stub:
+        verdict.problems.append("no test ran against the stub")
+    names = [Path(name).name for name in kata.learner_files]
+    for result in stub:
+        if result.outcome == "passed":
+            verdict.problems.append(f"passes against the stub: {result.nodeid}")
+        elif result.outcome == "skipped" and result.nodeid not in skipped_with_solution:
+            verdict.problems.append(f"skipped against the stub only: {result.nodeid}: {result.message}")
+        elif result.outcome in BAD and not any(n in result.message + result.details for n in names):
+            verdict.problems.append(
+                f"fails against the stub without naming the file to edit: {result.nodeid}: {result.message}"
+            )
+    for job in mine:
+        if not job.mode.startswith("near miss"):
+            continue
+        miss = kata.near_misses()[int(job.mode.rsplit(" ", 1)[1])]
+        if any(r.outcome in BAD for r in _results_for(job, kata)):
+            verdict.near_misses += 1
+        else:
+            verdict.problems.append(f"near miss {miss.name} passes every test")
+    return verdict
+
+
+def verify(
+    root: Path, katas: list[Kata], *, jobs: int | None = None, echo: Callable[[str], None] = print
+) -> list[KataVerdict]:
+    workers = jobs or max(1, min(4, os.cpu_count() or 1))
+    with tempfile.TemporaryDirectory(prefix="katas-verify-") as tmp:
+        plan = _plan(katas, Path(tmp))
+        echo(f"verify: {len(katas)} katas, {len(plan)} pytest runs on {workers} workers")
+
+        def run(job: _Job) -> _Job:
+            job.report = run_pytest(root, [k.dir for k in job.katas], impl=job.impl, fail_fast=job.fail_fast)
+            echo(f"  ran {job.topic} against {job.mode}: {len(job.report.results)} results")
+            return job
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(run, plan))
+    verdicts = [_judge(kata, done) for kata in katas]
+    for verdict in verdicts:
+        mark = "ok  " if not verdict.problems else "FAIL"
+        extra = f", {verdict.skipped} skipped here" if verdict.skipped else ""
+        echo(
+            f"{mark} {verdict.kata.rel}: {verdict.tests} tests{extra}, "
+            f"{verdict.near_misses}/{len(verdict.kata.near_misses())} near misses caught"
+        )
+        for problem in verdict.problems:
+            echo(f"       - {problem}")
+    bad = sum(1 for v in verdicts if v.problems)
+    echo(f"verify: {len(verdicts) - bad} passed, {bad} failed")
+    return verdicts

@@ -1,0 +1,92 @@
+"""Hidden-test style checks for python_pandas/e01: typed parsing of key=value records."""
+
+import random
+import string
+
+import pytest
+
+from graders.checks import assert_typed_equal
+
+
+@pytest.fixture
+def records(kata):
+    return kata.module("records")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("42", 42), ("-7", -7), ("+3", 3), ("007", 7),
+        ("3.14", 3.14), ("-0.5", -0.5), ("1e3", 1000.0), ("2.5E-2", 0.025), (".5", 0.5), ("3.", 3.0),
+        ("true", True), ("False", False), ("TRUE", True),
+        ("", None), ("   ", None),
+        ("hello", "hello"), ("  padded  ", "padded"), ("nan", "nan"), ("inf", "inf"),
+        ("1_000", "1_000"), ("1_000.5", "1_000.5"), ("1.2.3", "1.2.3"), ("-", "-"), ("e5", "e5"),
+        ("[1, 2.5, x, true]", [1, 2.5, "x", True]), ("[]", []), ("[ -4 ,  ]", [-4, None]),
+    ],
+)
+def test_parse_value(records, raw, expected):
+    assert_typed_equal(records.parse_value(raw), expected, f"parse_value({raw!r})")
+
+
+def test_parse_record_readme_example(records):
+    got = records.parse_record("name=Ada; age=36;height=1.7;admin=true;langs=[python, sql];nickname=")
+    expected = {"name": "Ada", "age": 36, "height": 1.7, "admin": True, "langs": ["python", "sql"],
+                "nickname": None}
+    assert_typed_equal(got, expected, "parse_record(...)")
+
+
+def test_empty_fields_are_skipped(records):
+    assert_typed_equal(records.parse_record("a=1;;b=-2;"), {"a": 1, "b": -2})
+    assert_typed_equal(records.parse_record(""), {})
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [("a=1;oops;b=2", "oops"), ("a=1;=5", "=5"), ("x=1;y=2;x=3", "x")],
+)
+def test_bad_input_raises_value_error_naming_the_field(records, line, named):
+    with pytest.raises(ValueError) as info:
+        records.parse_record(line)
+    assert named in str(info.value), f"the error should name the bad field {named!r}: got {info.value}"
+
+
+def _random_scalar(rng: random.Random):
+    kind = rng.choice(["int", "float", "bool", "str", "none"])
+    if kind == "int":
+        return rng.randint(-10**6, 10**6)
+    if kind == "float":
+        return round(rng.uniform(-1e4, 1e4), rng.randint(1, 6))
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "none":
+        return None
+    word = rng.choice(string.ascii_letters) + "".join(rng.choices(string.ascii_letters + "_ ", k=rng.randint(0, 8)))
+    word = word.strip()
+    return word if word.lower() not in ("true", "false") else word + "x"
+
+
+def _random_value(rng: random.Random):
+    if rng.random() < 0.2:  # lists of non-empty scalars: "[]" and "[ ]" both mean the empty list
+        return [v for v in (_random_scalar(rng) for _ in range(rng.randint(0, 4))) if v is not None]
+    return _random_scalar(rng)
+
+
+def _format(value) -> str:
+    """The reference writer: the inverse of what the kata asks for."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(_format(v) for v in value) + "]"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_records_round_trip(records, seed):
+    rng = random.Random(seed)
+    for _ in range(60):
+        expected = {f"k{i}": _random_value(rng) for i in range(rng.randint(1, 8))}
+        line = ";".join(f"{key}={_format(value)}" for key, value in expected.items())
+        assert_typed_equal(records.parse_record(line), expected, f"parse_record({line!r})")
