@@ -19,7 +19,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-GRACE_S = 20.0  # beyond a test's own timeout before the whole process is killed
+# Beyond a test's own timeout, how long before the whole process is killed (pytest-timeout acts first).
+GRACE_S = float(os.environ.get("KATAS_HANG_GRACE_S", "20"))
 POLL_S = 0.1
 
 
