@@ -1,4 +1,4 @@
-"""Command line: `python -m graders <command>` and the `katas` console script."""
+"""Command line: `python -m graders <command>` and the `katas` console script (the same commands)."""
 
 from __future__ import annotations
 
@@ -6,70 +6,136 @@ import argparse
 import sys
 from pathlib import Path
 
-from graders.catalog import CatalogError, find_root, select
+from graders.catalog import CatalogError, all_katas, find_root, select
+from graders.impl import LearnerFileMissing
 
 
-def _verify(args: argparse.Namespace) -> int:
+def _verify(root: Path, args: argparse.Namespace) -> int:
     from graders.verify import verify
 
-    root = find_root()
     verdicts = verify(root, select(root, args.paths), jobs=args.jobs)
     return 1 if any(v.problems for v in verdicts) else 0
 
 
-def _grade(args: argparse.Namespace) -> int:
+def _grade(root: Path, args: argparse.Namespace) -> int:
     from graders.grade import grade, write_json
+    from graders.manifest import changed_protected
 
-    root = find_root()
-    grades = grade(
-        root,
-        select(root, args.paths),
-        impl=args.impl,
-        extra_tests=Path(args.extra_tests).resolve() if args.extra_tests else None,
-    )
+    changed = changed_protected(root) if args.check_integrity else []
+    for rel in changed:
+        print(f"integrity: {rel} differs from the template's manifest")
+    grades = grade(root, select(root, args.paths), impl=args.impl,
+                   extra_tests=Path(args.extra_tests).resolve() if args.extra_tests else None)
     if args.json:
-        write_json(grades, Path(args.json))
-    return 0
+        write_json(grades, Path(args.json), restored=args.restored, integrity=changed)
+    return 1 if changed else 0
 
 
-def _bench(args: argparse.Namespace) -> int:
+def _bench(root: Path, args: argparse.Namespace) -> int:
     from graders.bench import bench
 
-    root = find_root()
     within = bench(root, select(root, args.paths), impl=args.impl)
     return 0 if within or not args.strict else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="katas", description="ds-katas: the learner's loop and the graders."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def _manifest(root: Path, args: argparse.Namespace) -> int:  # noqa: ARG001
+    from graders.manifest import write
 
-    verify = commands.add_parser("verify", help="check that stubs fail, solutions pass and near misses fail")
+    print(f"wrote {write(root).relative_to(root)}")
+    return 0
+
+
+def _solutions_branch(root: Path, args: argparse.Namespace) -> int:
+    from graders.gitops import solutions_branch
+
+    commit, files = solutions_branch(root, all_katas(root), args.branch)
+    print(f"{args.branch} at {commit[:12]}: {files} learner files replaced by their solutions. "
+          f"See the answers with `git diff HEAD {args.branch} -- katas/<topic>`.")
+    return 0
+
+
+def _loop(name: str):
+    def run(root: Path, args: argparse.Namespace) -> int:
+        from graders import loop
+
+        if name == "list":
+            return loop.cmd_list(root, args.topics)
+        if name == "next":
+            return loop.cmd_next(root)
+        if name == "check":
+            return loop.cmd_check(root, args.katas)
+        if name == "hint":
+            return loop.cmd_hint(root, args.kata)
+        if name == "watch":
+            return loop.cmd_watch(root, args.kata, args.poll, args.max_runs)
+        if name == "diff":
+            return loop.cmd_diff(root, args.kata, args.force)
+        if name == "reset":
+            return loop.cmd_reset(root, args.kata, args.yes)
+        return loop.cmd_doctor(root)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="katas", description="ds-katas: the learner's loop and the graders.")
+    commands = parser.add_subparsers(dest="command")
+
+    def add(name: str, func, help_: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(func=func)
+        return sub
+
+    add("list", _loop("list"), "progress per topic: solved, failing, untouched").add_argument(
+        "topics", nargs="*", help="topics or katas (default: all)")
+    add("next", _loop("next"), "the first unsolved kata and its first failing test")
+    add("check", _loop("check"), "run katas and report each test").add_argument("katas", nargs="+")
+    add("hint", _loop("hint"), "one more hint for a kata each time").add_argument("kata")
+    watch = add("watch", _loop("watch"), "re-run a kata whenever you save (q quits)")
+    watch.add_argument("kata", nargs="?", help="default: the next unsolved kata")
+    watch.add_argument("--poll", action="store_true", help="poll for changes where file events are unreliable")
+    watch.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)
+    diff = add("diff", _loop("diff"), "your files against the reference solution (once solved)")
+    diff.add_argument("kata")
+    diff.add_argument("--force", action="store_true", help="show it before the kata is solved")
+    reset = add("reset", _loop("reset"), "restore a kata's stub from git")
+    reset.add_argument("kata")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add("doctor", _loop("doctor"), "what is installed and what to do about what is missing")
+    add("solutions-branch", _solutions_branch, "create/update a local branch with every solution in place"
+        ).add_argument("--branch", default="solutions")
+
+    verify = add("verify", _verify, "maintainers: stubs fail, solutions pass, near misses fail")
     verify.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     verify.add_argument("-j", "--jobs", type=int, default=None, help="parallel pytest processes")
-    verify.set_defaults(func=_verify)
-
-    grade = commands.add_parser("grade", help="grade the learner's files, kata by kata")
+    grade = add("grade", _grade, "grade the learner's files, kata by kata")
     grade.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     grade.add_argument("--impl", default=None, help="grade another implementation folder (e.g. solutions)")
     grade.add_argument("--json", default=None, help="write GitHub Classroom's results JSON here")
     grade.add_argument("--extra-tests", default=None, help="a folder mirroring katas/ with hidden tests")
-    grade.set_defaults(func=_grade)
-
-    bench = commands.add_parser("bench", help="timing table of each kata's tests")
+    grade.add_argument("--check-integrity", action="store_true",
+                       help="compare tests, conftest, graders and metadata with graders/manifest.json")
+    grade.add_argument("--restored", nargs="*", default=[], help=argparse.SUPPRESS)
+    bench = add("bench", _bench, "timing table of each kata's tests against the solutions")
     bench.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     bench.add_argument("--impl", default="solutions")
     bench.add_argument("--strict", action="store_true", help="exit 1 when a topic is over its budget")
-    bench.set_defaults(func=_bench)
+    add("manifest", _manifest, "rewrite graders/manifest.json (sha256 of protected files and stubs)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["list", *(argv or [])])
+    from graders.gitops import GitError
+    from graders.loop import UserError
+
     try:
-        return args.func(args)
-    except CatalogError as exc:
+        return args.func(find_root(), args)
+    except (CatalogError, UserError, LearnerFileMissing, GitError) as exc:
         print(f"katas: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130

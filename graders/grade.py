@@ -93,7 +93,8 @@ def grade(
     return grades
 
 
-def classroom_json(grades: list[KataGrade]) -> dict:
+def classroom_json(grades: list[KataGrade], *, restored: list[str] | None = None,
+                   integrity: list[str] | None = None) -> dict:
     """The results shape GitHub Classroom's autograding reporter reads."""
     tests = [
         {
@@ -120,5 +121,5 @@ def classroom_json(grades: list[KataGrade]) -> dict:
     }
 
 
-def write_json(grades: list[KataGrade], path: Path) -> None:
-    path.write_text(json.dumps(classroom_json(grades), indent=2) + "\n", encoding="utf-8")
+def write_json(grades: list[KataGrade], path: Path, **extra) -> None:
+    path.write_text(json.dumps(classroom_json(grades, **extra), indent=2) + "\n", encoding="utf-8")
