@@ -1,0 +1,45 @@
+"""Fixtures shared by the pytorch katas: determinism, two CPU threads, the `gpu` marker, MNIST as tensors."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+# Bit-for-bit reproducible runs on CPU: deterministic kernels and a fixed thread count (the result of a
+# parallel reduction can depend on how many threads share it).
+torch.use_deterministic_algorithms(True)
+torch.set_num_threads(2)
+
+
+@pytest.fixture(autouse=True)
+def _seed_everything():
+    """Every test starts from the same random state, whatever ran before it."""
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    yield
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("gpu") is not None and not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+
+
+@pytest.fixture(scope="session")
+def mnist_tensors():
+    """The 5,000-image MNIST sample as ((x_train, y_train), (x_test, y_test)) tensors.
+
+    Images are float32 in [0, 1] shaped (N, 1, 28, 28); labels are int64. 4,000 train, 1,000 test.
+    """
+    from graders.data import mnist_split
+
+    (x_train, y_train), (x_test, y_test) = mnist_split()
+
+    def to_tensors(images: np.ndarray, labels: np.ndarray):
+        x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+        return x, torch.from_numpy(labels.astype(np.int64))
+
+    return to_tensors(x_train, y_train), to_tensors(x_test, y_test)
