@@ -1,0 +1,80 @@
+"""Hidden-test style checks for sklearn/e02: a seeded 100-tree forest and its importance table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris, load_wine
+from sklearn.model_selection import train_test_split
+
+
+@pytest.fixture
+def mod(kata):
+    return kata.module("forest")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    data = load_iris()
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        data.data, data.target, test_size=0.3, stratify=data.target, random_state=0
+    )
+    return X_tr, X_te, y_tr, y_te, list(data.feature_names)
+
+
+def test_importance_table_from_a_given_model(mod):
+    class Fitted:  # any fitted model with feature_importances_ will do
+        feature_importances_ = np.array([0.1, 0.5, 0.15, 0.25])
+
+    table = mod.importance_table(Fitted(), ["a", "b", "c", "d"])
+    expected = pd.DataFrame({"feature": ["b", "d", "c", "a"], "importance": [0.5, 0.25, 0.15, 0.1]})
+    assert isinstance(table, pd.DataFrame), f"expected a DataFrame, got {type(table).__name__}"
+    assert list(table.columns) == ["feature", "importance"], f"columns {list(table.columns)}"
+    assert list(table.index) == list(range(4)), f"index must be 0..n-1, got {list(table.index)}"
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+
+
+def test_forest_has_100_trees_and_the_seed(mod, iris):
+    X_tr, _, y_tr, _, _ = iris
+    model = mod.train_forest(X_tr, y_tr, seed=5)
+    assert type(model).__name__ == "RandomForestClassifier", f"got {type(model).__name__}"
+    assert model.n_estimators == 100 and len(model.estimators_) == 100, (
+        "the forest needs exactly 100 fitted trees"
+    )
+    assert model.random_state == 5, f"random_state should be the seed 5, got {model.random_state!r}"
+
+
+def test_accuracy_floor_on_held_out_iris(mod, iris):
+    X_tr, X_te, y_tr, y_te, _ = iris
+    model = mod.train_forest(X_tr, y_tr)
+    accuracy = float(np.mean(model.predict(X_te) == y_te))
+    assert accuracy >= 0.9, f"test accuracy {accuracy:.3f} < 0.9"
+
+
+def test_same_seed_reproduces_the_model(mod, iris):
+    X_tr, X_te, y_tr, _, _ = iris
+    first = mod.train_forest(X_tr, y_tr, seed=42).predict_proba(X_te)
+    second = mod.train_forest(X_tr, y_tr, seed=42).predict_proba(X_te)
+    np.testing.assert_array_equal(
+        first, second, err_msg="two fits with the same seed must give the same forest"
+    )
+
+
+def test_other_seed_other_forest(mod):
+    X, y = load_wine(return_X_y=True)
+    a = mod.train_forest(X, y, seed=1).predict_proba(X[:40])
+    b = mod.train_forest(X, y, seed=2).predict_proba(X[:40])
+    assert not np.array_equal(a, b), "seeds 1 and 2 gave identical forests: is random_state=seed passed?"
+
+
+def test_importances_of_the_trained_forest(mod, iris):
+    X_tr, _, y_tr, _, names = iris
+    model = mod.train_forest(X_tr, y_tr)
+    table = mod.importance_table(model, names)
+    assert abs(table["importance"].sum() - 1.0) < 1e-9, (
+        f"importances sum to {table['importance'].sum()}, not 1"
+    )
+    assert table["importance"].is_monotonic_decreasing, "sort the table by importance, descending"
+    lookup = dict(zip(names, model.feature_importances_, strict=True))
+    for feature, importance in zip(table["feature"], table["importance"], strict=True):
+        assert importance == pytest.approx(lookup[feature]), f"{feature}: importance does not match the model"
+    assert table["feature"].iloc[0].startswith("petal"), "on iris a petal measurement should lead the table"
