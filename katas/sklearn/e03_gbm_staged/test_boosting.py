@@ -1,0 +1,79 @@
+"""Hidden-test style checks for sklearn/e03: choosing n_estimators from staged_predict on a validation set."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.model_selection import train_test_split
+
+
+@pytest.fixture
+def mod(kata):
+    return kata.module("boosting")
+
+
+class StagedModel:
+    """A fake fitted model whose stages predict known arrays."""
+
+    def __init__(self, stages):
+        self.stages = [np.asarray(s) for s in stages]
+
+    def staged_predict(self, X):
+        assert len(X) == len(self.stages[0]), "staged_predict was called on the wrong rows"
+        yield from self.stages
+
+
+def _stages_from_accuracies(accuracies, y, rng):
+    stages = []
+    for acc in accuracies:
+        pred = y.copy()
+        wrong = rng.choice(len(y), size=round((1 - acc) * len(y)), replace=False)
+        pred[wrong] = 1 - pred[wrong]
+        stages.append(pred)
+    return stages
+
+
+def test_readme_example_with_a_tie(mod):
+    y = np.array([0, 1] * 10)
+    accs = [0.6, 0.9, 0.95, 0.95, 0.9]
+    model = StagedModel(_stages_from_accuracies(accs, y, np.random.default_rng(0)))
+    best, got = mod.best_n_estimators(model, np.zeros((20, 2)), y)
+    assert got == pytest.approx(accs), f"accuracies per stage: {got}"
+    assert all(type(a) is float for a in got), "accuracies must be Python floats"
+    assert type(best) is int, f"the count must be an int, got {type(best).__name__}"
+    assert best == 3, f"best count {best}: stages 3 and 4 tie at 0.95, keep the smaller (counted from 1)"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_stage_curves(mod, seed):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, size=40)
+    accs = list(rng.choice([0.5, 0.75, 0.8, 0.9, 0.95, 1.0], size=rng.integers(1, 30)))
+    model = StagedModel(_stages_from_accuracies(accs, y, rng))
+    best, got = mod.best_n_estimators(model, np.zeros((40, 3)), y)
+    assert len(got) == len(accs), f"one accuracy per stage: {len(accs)} expected, got {len(got)}"
+    assert got == pytest.approx(accs)
+    expected = accs.index(max(accs)) + 1
+    assert best == expected, f"accuracies {accs}: best count is {expected} (first maximum, from 1), got {best}"
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=1)
+
+
+def test_fit_with_validation_picks_the_validation_optimum(mod, cancer):
+    X_dev, X_test, y_dev, y_test = cancer
+    model, best = mod.fit_with_validation(X_dev, y_dev, max_estimators=60, seed=2)
+    # the reference: the same split and model, scored stage by stage on the validation rows
+    X_tr, X_val, y_tr, y_val = train_test_split(X_dev, y_dev, test_size=0.25, stratify=y_dev, random_state=2)
+    full = GradientBoostingClassifier(n_estimators=60, learning_rate=0.1, max_depth=2, random_state=2)
+    full.fit(X_tr, y_tr)
+    accs = [np.mean(p == y_val) for p in full.staged_predict(X_val)]
+    expected = int(np.argmax(accs)) + 1
+    assert best == expected, f"validation optimum is {expected} trees (accuracy {max(accs):.3f}), got {best}"
+    assert isinstance(model, GradientBoostingClassifier), f"got {type(model).__name__}"
+    assert model.n_estimators_ == best, f"the returned model has {model.n_estimators_} trees, expected {best}"
+    accuracy = float(np.mean(model.predict(X_test) == y_test))
+    assert accuracy >= 0.9, f"test accuracy {accuracy:.3f} < 0.9"
