@@ -1,0 +1,54 @@
+"""Near miss: checks isinstance(value, (int, float)) only: true/false and NaN slip through as features."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+
+N_FEATURES = 4
+MAX_BODY_BYTES = 16 * 1024
+
+
+def _bad_request(message: str, status: int = 400):
+    return jsonify({"error": message}), status
+
+
+def _check_features(body) -> list[float] | str:
+    """The validated feature list, or a message saying what is wrong with the body."""
+    if not isinstance(body, dict):
+        return 'the JSON body must be an object like {"features": [...]}'
+    if "features" not in body:
+        return "missing field 'features'"
+    features = body["features"]
+    if not isinstance(features, list) or len(features) != N_FEATURES:
+        return f"'features' must be a list of {N_FEATURES} numbers"
+    for index, value in enumerate(features):
+        # bool is a subclass of int: true/false are not measurements.
+        if not isinstance(value, int | float):
+            return f"'features[{index}]' must be a finite number, got {value!r}"
+    return [float(value) for value in features]
+
+
+def create_app(model) -> Flask:
+    """A new Flask app whose POST /predict answers with model.predict on one row of features."""
+    app = Flask(__name__)
+    # Werkzeug refuses bigger bodies with 413 before any JSON is parsed.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return _bad_request(f"request body larger than {MAX_BODY_BYTES} bytes", 413)
+
+    @app.post("/predict")
+    def predict():
+        # silent=True: malformed JSON or a wrong content type gives None instead of Flask's HTML 400/415 page.
+        body = request.get_json(silent=True)
+        if body is None:
+            return _bad_request("the request body must be valid JSON (Content-Type: application/json)")
+        features = _check_features(body)
+        if isinstance(features, str):
+            return _bad_request(features)
+        prediction = model.predict([features])[0]
+        # numpy integers are not JSON serialisable: convert to a plain int.
+        return jsonify({"prediction": int(prediction)})
+
+    return app
