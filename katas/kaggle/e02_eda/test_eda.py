@@ -82,7 +82,7 @@ def test_target_balance(eda, seed):
     assert list(got.index) == [0, 1] and abs(got.loc[0] - expected.loc[1]) < 1e-12, "target= is not honoured"
 
 
-@pytest.mark.parametrize(("seed", "column"), [(0, "Pclass"), (0, "Sex"), (1, "Embarked"), (2, "Pclass")])
+@pytest.mark.parametrize(("seed", "column"), [(0, "Pclass"), (1, "Sex"), (2, "Embarked")])
 def test_plot_survival_rate(eda, tmp_path, seed, column):
     df = _variants(seed)
     path = tmp_path / f"rate_{column}.png"
@@ -102,7 +102,7 @@ def test_plot_survival_rate(eda, tmp_path, seed, column):
     )
 
 
-@pytest.mark.parametrize(("seed", "bins"), [(0, 20), (1, 7), (3, 12)])
+@pytest.mark.parametrize(("seed", "bins"), [(0, 20), (3, 7)])
 def test_plot_age_histogram(eda, tmp_path, seed, bins):
     df = _variants(seed)
     path = tmp_path / "ages.png"
