@@ -21,14 +21,42 @@ def _grade(root: Path, args: argparse.Namespace) -> int:
     from graders.grade import grade, write_json
     from graders.manifest import changed_protected
 
+    restored = []
+    if args.restored_list and Path(args.restored_list).is_file():
+        restored = [line for line in Path(args.restored_list).read_text().splitlines() if line.strip()]
+        for rel in restored:
+            print(f"restored from the template before grading: {rel}")
     changed = changed_protected(root) if args.check_integrity else []
     for rel in changed:
         print(f"integrity: {rel} differs from the template's manifest")
+    extra = Path(args.extra_tests).resolve() if args.extra_tests else None
     grades = grade(root, select(root, args.paths), impl=args.impl,
-                   extra_tests=Path(args.extra_tests).resolve() if args.extra_tests else None)
+                   extra_tests=extra if extra is not None and extra.is_dir() else None)
     if args.json:
-        write_json(grades, Path(args.json), restored=args.restored, integrity=changed)
-    return 1 if changed else 0
+        write_json(grades, Path(args.json), restored=restored, integrity=changed)
+    if changed:
+        return 1
+    return 1 if args.require_pass and any(g.status != "passed" for g in grades) else 0
+
+
+def _classroom(root: Path, args: argparse.Namespace) -> int:
+    from graders.classroom import write_workflow
+
+    path = write_workflow(root, args.topics or None, template=args.template_repo, ref=args.template_ref)
+    print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+def _export_template(root: Path, args: argparse.Namespace) -> int:
+    from graders.classroom import export_template
+
+    out = Path(args.out).resolve()
+    if out.exists() and any(out.iterdir()):
+        print(f"katas: {out} is not empty: choose a new folder", file=sys.stderr)
+        return 2
+    files = export_template(root, out, args.topics or None, template=args.template_repo, ref=args.template_ref)
+    print(f"wrote the student template to {out}: {len(files)} files, no solutions")
+    return 0
 
 
 def _bench(root: Path, args: argparse.Namespace) -> int:
@@ -115,11 +143,20 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--extra-tests", default=None, help="a folder mirroring katas/ with hidden tests")
     grade.add_argument("--check-integrity", action="store_true",
                        help="compare tests, conftest, graders and metadata with graders/manifest.json")
-    grade.add_argument("--restored", nargs="*", default=[], help=argparse.SUPPRESS)
+    grade.add_argument("--restored-list", default=None, help="file listing what the workflow restored")
+    grade.add_argument("--require-pass", action="store_true", help="exit 1 unless every kata passes")
     bench = add("bench", _bench, "timing table of each kata's tests against the solutions")
     bench.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     bench.add_argument("--impl", default="solutions")
     bench.add_argument("--strict", action="store_true", help="exit 1 when a topic is over its budget")
+    for name, func, help_ in (("classroom", _classroom, "generate .github/workflows/classroom.yml"),
+                              ("export-template", _export_template, "write the repository as students get it")):
+        sub = add(name, func, help_)
+        if name == "export-template":
+            sub.add_argument("out", help="an empty or new folder")
+        sub.add_argument("--topics", nargs="*", default=None, help="default: every topic")
+        sub.add_argument("--template-repo", default="your-org/ds-katas", help="OWNER/REPO of the template")
+        sub.add_argument("--template-ref", default="main", help="the pinned ref (a commit SHA) to restore from")
     add("manifest", _manifest, "rewrite graders/manifest.json (sha256 of protected files and stubs)")
     return parser
 

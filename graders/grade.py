@@ -52,8 +52,9 @@ class KataGrade:
         if not failing:
             return head
         first = failing[0]
-        shown = "a hidden test" if "::" in first.nodeid and _is_hidden(first) else first.nodeid
-        return f"{head}; first problem ({first.outcome}) in {shown}: {first.message}"
+        if _is_hidden(first):
+            return f"{head}; a hidden test {first.outcome if first.outcome != 'failed' else 'failed'} (details hidden)"
+        return f"{head}; first problem ({first.outcome}) in {first.nodeid}: {first.message}"
 
 
 def _is_hidden(result: TestResult) -> bool:
@@ -113,11 +114,16 @@ def classroom_json(grades: list[KataGrade], *, restored: list[str] | None = None
         for g in grades
     ]
     everything_passed = all(g.status == "passed" for g in grades)
+    hidden = sum(g.hidden for g in grades)
     return {
         "version": 1,
         "status": "pass" if everything_passed else "fail",
         "max_score": sum(g.kata.points for g in grades),
         "tests": tests,
+        # Not read by the Classroom reporter: for the instructor, in the job log and the JSON artefact.
+        "restored_files": sorted(restored or []),
+        "integrity_changes": sorted(integrity or []),
+        "hidden_tests": {"ran": hidden, "passed": sum(g.hidden_passed for g in grades)},
     }
 
 
