@@ -1,0 +1,80 @@
+"""Hidden-test style checks for sql/e03: scalar and correlated subqueries."""
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from graders.checks import assert_typed_equal
+
+
+@pytest.fixture
+def subqueries(kata):
+    return kata.module("subqueries")
+
+
+def _seed(admin, rows):
+    admin.execute(
+        "CREATE TABLE sales (id int PRIMARY KEY, region text NOT NULL, category text NOT NULL, amount numeric(10,2))"
+    )
+    with admin.cursor() as cur:
+        cur.executemany("INSERT INTO sales VALUES (%s, %s, %s, %s)", rows)
+
+
+def _avg(values):
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known)
+
+
+def reference(rows, *, per_category):
+    out = []
+    for sid, _, category, amount in rows:
+        group = [r[3] for r in rows if r[2] == category] if per_category else [r[3] for r in rows]
+        if amount is not None and amount > _avg(group):
+            out.append(sid)
+    return sorted(out)
+
+
+@pytest.fixture
+def sales(admin):
+    rng = random.Random(503)
+    rows = []
+    for sid in rng.sample(range(1, 2000), 400):
+        amount = None if rng.random() < 0.08 else Decimal(rng.randint(100, 90000)) / 100
+        rows.append(
+            (sid, rng.choice(["north", "south", "east"]), rng.choice(["a", "b", "c", "d", "e"]), amount)
+        )
+    # category 'z': amounts 10, 20, 30 → average exactly 20: the 20 is not above it
+    rows += [
+        (5001, "north", "z", Decimal("10")),
+        (5002, "south", "z", Decimal("20")),
+        (5003, "east", "z", Decimal("30")),
+    ]
+    _seed(admin, rows)
+    return rows
+
+
+def test_readme_example(subqueries, admin):
+    _seed(
+        admin,
+        [(1, "n", "a", 10), (2, "n", "a", 30), (3, "s", "b", 100), (4, "s", "b", None), (5, "s", "b", 50)],
+    )
+    assert_typed_equal(subqueries.above_average(admin), [3, 5], "above_average(conn)")
+    assert_typed_equal(subqueries.above_category_average(admin), [2, 3], "above_category_average(conn)")
+
+
+def test_above_average(subqueries, admin, sales):
+    assert_typed_equal(
+        subqueries.above_average(admin), reference(sales, per_category=False), "above_average(conn)"
+    )
+
+
+def test_above_category_average(subqueries, admin, sales):
+    got = subqueries.above_category_average(admin)
+    want = reference(sales, per_category=True)
+    assert isinstance(got, list), f"expected a list of ids, got {type(got).__name__}"
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    assert not missing and not extra, (
+        f"above_category_average: missing ids {missing[:8]}, unexpected ids {extra[:8]}"
+    )
+    assert_typed_equal(got, want, "above_category_average(conn)")
