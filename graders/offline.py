@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+# Hosts the user or a fixture chose on purpose: the server of KATAS_DATABASE_URL (a compose service, say),
+# a container engine's address, names listed in KATAS_ALLOWED_HOSTS (comma-separated).
+_allowed: set[str] = set()
+
+
+def allow(host: str) -> None:
+    """Let tests reach `host` (a database the user configured, a container started by a fixture)."""
+    if host:
+        _allowed.add(host.strip("[]").lower())
+
+
+def _allow_from_environment() -> None:
+    from urllib.parse import urlparse
+
+    url = os.environ.get("KATAS_DATABASE_URL")
+    if url:
+        allow(urlparse(url).hostname or "")
+    for host in os.environ.get("KATAS_ALLOWED_HOSTS", "").split(","):
+        allow(host.strip())
 
 
 class OfflineError(ConnectionRefusedError):
@@ -16,7 +36,7 @@ def _is_local(host: object) -> bool:
     if not isinstance(host, str):
         return True  # bytes paths and the like: not an IP address
     name = host.strip("[]").lower()
-    if name in _LOCAL_NAMES or name == socket.gethostname().lower():
+    if name in _LOCAL_NAMES or name in _allowed or name == socket.gethostname().lower():
         return True
     try:
         address = ipaddress.ip_address(name.split("%", 1)[0])
@@ -39,6 +59,7 @@ def install() -> None:
     """Patch socket connects and name lookups once per process."""
     if _originals:
         return
+    _allow_from_environment()
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
     real_getaddrinfo = socket.getaddrinfo
