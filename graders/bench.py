@@ -45,3 +45,21 @@ def bench(
             f"budget median ≤ {limit_median} s, max ≤ {limit_max} s: {'within' if ok else 'OVER'}"
         )
     return within
+
+
+def bench_postgres(echo: Callable[[str], None] = print, rounds: int = 3) -> float:
+    """Seconds to start the PostgreSQL backend the harness would choose (worst of a few rounds), then stop it."""
+    from graders.postgres_server import choose_backend, start_server
+
+    backend = choose_backend()
+    worst = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        server = start_server(backend)
+        up = time.perf_counter() - start
+        start = time.perf_counter()
+        server.stop()
+        down = time.perf_counter() - start
+        worst = max(worst, up)
+        echo(f"postgres ({backend}): up in {up:.2f} s, stopped in {down:.2f} s")
+    return worst

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata
+from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata, topic_meta
 from graders.runner import RunReport, TestResult, run_pytest
 
 BAD = ("failed", "error", "timeout")
@@ -126,7 +126,10 @@ def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
                     fail_fast=True,
                 )
             )
-    return jobs
+    # Longest first (the slow deep-learning topics), so two workers finish together.
+    weight = {t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
+              for t, members in topics.items()}
+    return sorted(jobs, key=lambda job: -weight[job.topic])
 
 
 def _results_for(job: _Job, kata: Kata) -> list[TestResult]:
