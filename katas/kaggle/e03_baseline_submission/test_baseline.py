@@ -1,0 +1,99 @@
+"""Hidden-test style checks for kaggle/e03: features exact, submission valid, baseline beats the majority class."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graders import titanic
+from graders.checks import assert_frame_equal
+from graders.plugin import kata_files
+
+
+@pytest.fixture
+def baseline(kata):
+    return kata.module("baseline")
+
+
+def _reference_features(df):
+    return pd.DataFrame(
+        {
+            "Pclass": df["Pclass"],
+            "IsFemale": (df["Sex"] == "female").astype(int),
+            "Age": df["Age"],
+            "SibSp": df["SibSp"],
+            "Parch": df["Parch"],
+            "Fare": df["Fare"],
+        },
+        index=df.index,
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_baseline_features(baseline, titanic_frames, seed):
+    train, test = titanic_frames
+    frame = pd.concat([train, test]).sample(frac=0.5, random_state=seed)  # shuffled index, NaN included
+    before = frame.copy()
+    got = baseline.baseline_features(frame)
+    assert_frame_equal(got, _reference_features(frame), where="baseline_features", check_dtype=False)
+    assert pd.api.types.is_integer_dtype(got["IsFemale"]), "IsFemale should be integers 0/1"
+    assert_frame_equal(frame, before, where="the input frame (it must not be modified)")
+
+
+@pytest.fixture(scope="module")
+def submitted(request, tmp_path_factory):
+    baseline = kata_files(request.config, Path(request.path)).module("baseline")
+    train, test, _ = titanic.generate()
+    path = tmp_path_factory.mktemp("sub") / "submission.csv"
+    model = baseline.fit_baseline(train)
+    returned = baseline.write_submission(model, test, path)
+    return model, returned, path, test
+
+
+def test_model_is_the_specified_tree(baseline, submitted):
+    from sklearn.tree import DecisionTreeClassifier
+
+    model = submitted[0]
+    assert isinstance(model, DecisionTreeClassifier), (
+        f"expected a DecisionTreeClassifier, got {type(model).__name__}"
+    )
+    assert model.get_params()["max_depth"] == 4 and model.get_params()["random_state"] == 0
+    assert list(model.feature_names_in_) == baseline.FEATURES, f"fitted on {list(model.feature_names_in_)}"
+
+
+def test_submission_file_is_valid(submitted):
+    _, returned, path, test = submitted
+    assert path.is_file(), f"no file written at {path}"
+    header = path.read_text().splitlines()[0]
+    assert header == "PassengerId,Survived", f"the header should be 'PassengerId,Survived', got {header!r}"
+    sub = pd.read_csv(path)
+    assert len(sub) == len(test) == 418, f"{len(sub)} rows: every one of the 418 test passengers needs a row"
+    assert sub["PassengerId"].tolist() == test["PassengerId"].tolist(), (
+        "PassengerId must follow the test file"
+    )
+    assert pd.api.types.is_integer_dtype(sub["Survived"]), (
+        f"Survived must be written as integers 0/1, got values such as {sub['Survived'].iloc[0]!r}"
+    )
+    assert set(sub["Survived"].unique()) <= {0, 1} and not sub.isna().any().any()
+    assert isinstance(returned, pd.DataFrame) and returned.shape == (418, 2)
+    assert returned["Survived"].tolist() == sub["Survived"].tolist(), (
+        "the returned frame should be what was written"
+    )
+
+
+def test_beats_the_majority_class_on_held_out_labels(submitted, held_out):
+    sub = pd.read_csv(submitted[2])
+    score = titanic.accuracy(sub, held_out)
+    majority = max(held_out.mean(), 1 - held_out.mean())
+    assert score >= majority + 0.10, (
+        f"held-out accuracy {score:.3f}: the majority class alone gets {majority:.3f}; a baseline must beat it by 0.10"
+    )
+
+
+def test_predictions_follow_the_features(baseline, submitted):
+    model, returned, _, test = submitted
+    expected = model.predict(_reference_features(test)).astype(int)
+    assert np.array_equal(returned["Survived"].to_numpy(), expected), (
+        "predictions differ from model.predict(features)"
+    )
