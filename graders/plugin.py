@@ -75,6 +75,12 @@ def kata(request: pytest.FixtureRequest) -> KataFiles:
     return kata_files(request.config, Path(request.path))
 
 
+@pytest.fixture(scope="module")
+def kata_shared(request: pytest.FixtureRequest) -> KataFiles:
+    """The `kata` fixture at module scope, for expensive set-up shared by the tests of one file."""
+    return kata_files(request.config, Path(request.path))
+
+
 def kata_files(config: pytest.Config, test_path: Path) -> KataFiles:
     located = kata_of_path(test_path)
     if located is None:
