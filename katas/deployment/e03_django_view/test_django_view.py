@@ -1,0 +1,92 @@
+"""Hidden-test style checks for deployment/e03: a prediction view in a minimal in-code Django project."""
+
+import json
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def project(kata):
+    return kata.module("project")
+
+
+@pytest.fixture
+def client(project, iris_model):
+    project.configure()
+    project.set_model(iris_model)
+    from django.test import Client, override_settings
+
+    # Django's settings are process-wide: point the URL configuration at this module for the test.
+    with override_settings(ROOT_URLCONF=project.__name__):
+        yield Client(raise_request_exception=False)
+
+
+def _post(client, body: str):
+    return client.post("/predict", data=body, content_type="application/json")
+
+
+def test_configure_sets_up_django_and_can_be_called_twice(project):
+    from django.apps import apps
+    from django.conf import settings
+
+    project.configure()
+    project.configure()
+    assert settings.configured, "configure() must call settings.configure(...)"
+    assert apps.ready, "configure() must call django.setup()"
+
+
+def test_urlpatterns_route_predict(project, kata):
+    from django.urls import resolve
+
+    names = [str(p.pattern) for p in project.urlpatterns]
+    assert "predict" in names, (
+        f"urlpatterns in {kata.display('project.py')} should route 'predict' (the URL /predict); it has {names}"
+    )
+    assert resolve("/predict", urlconf=project.__name__).func is not None
+
+
+def test_predicts_one_row(client, iris_model, iris_data):
+    X, _ = iris_data
+    response = _post(client, json.dumps({"features": X[120].tolist()}))
+    assert response.status_code == 200, (
+        f"POST /predict answered {response.status_code}: {response.content[:300]!r}"
+    )
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"prediction": int(iris_model.predict(X[120:121])[0])}
+
+
+def test_seeded_random_rows_match_the_model(client, iris_model):
+    rng = np.random.default_rng(21)
+    rows = rng.uniform([4, 2, 1, 0.1], [8, 4.5, 7, 2.5], size=(20, 4)).round(3)
+    for row in rows:
+        got = _post(client, json.dumps({"features": row.tolist()})).json()
+        assert got == {"prediction": int(iris_model.predict(row.reshape(1, -1))[0])}, f"row {row.tolist()}"
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_other_methods_are_405_with_allow_header(client, method):
+    response = getattr(client, method)("/predict")
+    assert response.status_code == 405, f"{method.upper()} /predict should be 405, got {response.status_code}"
+    assert "POST" in response.get("Allow", ""), "a 405 answer says what is allowed: Allow: POST"
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ('{"features": [1, 2, 3, 4]', "JSON"),
+        ("", "JSON"),
+        ("not json at all", "JSON"),
+        ("[1, 2, 3, 4]", "features"),
+        ('{"feature": [1, 2, 3, 4]}', "features"),
+        ('{"features": [1, 2, 3]}', "features"),
+        ('{"features": [1, 2, "3", 4]}', "features"),
+        ('{"features": [1, 2, true, 4]}', "features"),
+        ('{"features": null}', "features"),
+    ],
+)
+def test_bad_bodies_are_400_naming_the_problem(client, body, named):
+    response = _post(client, body)
+    assert response.status_code == 400, f"body {body!r} should be answered 400, got {response.status_code}"
+    message = response.json().get("error", "")
+    assert named in message, f"the error for {body!r} should mention {named!r}: got {message!r}"
