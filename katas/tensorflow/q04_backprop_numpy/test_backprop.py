@@ -1,0 +1,101 @@
+"""Hidden-test style checks for tensorflow/q04: a numpy MLP's forward and backward pass against TensorFlow."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+@pytest.fixture
+def bp(kata):
+    return kata.module("backprop")
+
+
+def _problem(seed: int, n: int = 16, n_in: int = 6, n_hidden: int = 9, n_out: int = 4):
+    rng = np.random.default_rng(seed)
+    params = {
+        "W1": rng.normal(0, 0.8, (n_in, n_hidden)),
+        "b1": rng.normal(0, 0.5, n_hidden),
+        "W2": rng.normal(0, 0.8, (n_hidden, n_out)),
+        "b2": rng.normal(0, 0.5, n_out),
+    }
+    x = rng.normal(size=(n, n_in))
+    y = rng.integers(0, n_out, size=n)
+    return params, x, y
+
+
+def _tape(params, x, y):
+    """The reference: the same network in TensorFlow (float64), loss and gradients by GradientTape."""
+    variables = {k: tf.Variable(v) for k, v in params.items()}
+    with tf.GradientTape() as tape:
+        hidden = tf.nn.relu(x @ variables["W1"] + variables["b1"])
+        logits = hidden @ variables["W2"] + variables["b2"]
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    grads = tape.gradient(loss, variables)
+    return tf.nn.softmax(logits).numpy(), float(loss), {k: g.numpy() for k, g in grads.items()}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_forward_and_loss_match_tensorflow(bp, seed):
+    params, x, y = _problem(seed)
+    probs, _ = bp.forward(params, x)
+    expected_probs, expected_loss, _ = _tape(params, x, y)
+    np.testing.assert_allclose(
+        probs, expected_probs, rtol=1e-9, atol=1e-12, err_msg="forward() probabilities"
+    )
+    assert bp.cross_entropy(probs, y) == pytest.approx(expected_loss, rel=1e-9), "cross_entropy()"
+
+
+def test_softmax_is_stable_for_large_logits(bp):
+    params, x, y = _problem(3)
+    probs, _ = bp.forward(params, x * 1000.0)
+    assert np.isfinite(probs).all(), "forward() overflowed: subtract each row's maximum logit before exp()"
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-12, err_msg="rows of probabilities sum to 1")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_gradients_equal_gradient_tape(bp, seed):
+    params, x, y = _problem(seed, n=8 + 5 * seed)
+    _, cache = bp.forward(params, x)
+    grads = bp.backward(params, cache, y)
+    assert sorted(grads) == sorted(KEYS), f"backward() keys {sorted(grads)}, expected {sorted(KEYS)}"
+    _, _, expected = _tape(params, x, y)
+    for key in KEYS:
+        got = np.asarray(grads[key])
+        assert got.shape == params[key].shape, f"d{key}: shape {got.shape}, expected {params[key].shape}"
+        np.testing.assert_allclose(
+            got, expected[key], rtol=1e-7, atol=1e-12, err_msg=f"d{key} vs GradientTape"
+        )
+
+
+def test_gradients_equal_finite_differences(bp):
+    params, x, y = _problem(7, n=12)
+    _, cache = bp.forward(params, x)
+    grads = bp.backward(params, cache, y)
+    rng = np.random.default_rng(0)
+    eps = 1e-6
+    for key in KEYS:
+        for _ in range(6):
+            index = tuple(int(rng.integers(0, size)) for size in params[key].shape)
+            plus = {k: v.copy() for k, v in params.items()}
+            minus = {k: v.copy() for k, v in params.items()}
+            plus[key][index] += eps
+            minus[key][index] -= eps
+            numeric = (
+                bp.cross_entropy(bp.forward(plus, x)[0], y) - bp.cross_entropy(bp.forward(minus, x)[0], y)
+            ) / (2 * eps)
+            assert np.asarray(grads[key])[index] == pytest.approx(numeric, rel=1e-5, abs=1e-8), (
+                f"d{key}{list(index)}: backward() gives {np.asarray(grads[key])[index]:.8g}, "
+                f"finite differences {numeric:.8g}"
+            )
+
+
+def test_a_gradient_step_lowers_the_loss(bp):
+    params, x, y = _problem(11, n=32)
+    probs, cache = bp.forward(params, x)
+    before = bp.cross_entropy(probs, y)
+    grads = bp.backward(params, cache, y)
+    stepped = {k: params[k] - 0.1 * np.asarray(grads[k]) for k in KEYS}
+    after = bp.cross_entropy(bp.forward(stepped, x)[0], y)
+    assert after < before, f"one gradient-descent step should lower the loss: {before:.5f} -> {after:.5f}"
