@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import numpy as np
@@ -9,9 +10,10 @@ import pytest
 import torch
 
 # Bit-for-bit reproducible runs on CPU: deterministic kernels and a fixed thread count (the result of a
-# parallel reduction can depend on how many threads share it).
+# parallel reduction can depend on how many threads share it). KATAS_TORCH_THREADS overrides the 2 threads on a
+# crowded machine, where two spinning OpenMP threads per process slow everything down.
 torch.use_deterministic_algorithms(True)
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("KATAS_TORCH_THREADS", "2")))
 
 
 @pytest.fixture(autouse=True)
