@@ -1,0 +1,92 @@
+"""Hidden-test style checks for sklearn/q03: RandomizedSearchCV with continuous (log-uniform) distributions."""
+
+import numpy as np
+import pytest
+from scipy.stats import uniform
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import ParameterSampler, RandomizedSearchCV, train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+
+@pytest.fixture
+def mod(kata):
+    return kata.module("random_search")
+
+
+class CountingTree(DecisionTreeClassifier):
+    """A decision tree that counts every fit (the search clones it; the count lives on the class)."""
+
+    fits = 0
+
+    def fit(self, X, y, *args, **kwargs):
+        type(self).fits += 1
+        return super().fit(X, y, *args, **kwargs)
+
+
+TREE_SPACE = {"min_impurity_decrease": uniform(0, 0.05), "ccp_alpha": uniform(0, 0.02)}
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+
+
+def test_pipeline_steps(mod):
+    pipe = mod.svc_pipeline()
+    steps = [(name, type(step).__name__) for name, step in pipe.steps]
+    assert steps == [("scale", "StandardScaler"), ("svc", "SVC")], f"steps {steps}"
+
+
+def test_space_is_continuous_and_log_uniform(mod):
+    space = mod.svc_space()
+    assert sorted(space) == ["svc__C", "svc__gamma"], f"keys {sorted(space)}"
+    assert all(hasattr(dist, "rvs") for dist in space.values()), "use scipy distributions (objects with .rvs)"
+    samples = list(ParameterSampler(space, n_iter=3000, random_state=0))
+    for name, low, high in [("svc__C", 1e-2, 1e2), ("svc__gamma", 1e-4, 1e-1)]:
+        values = np.array([s[name] for s in samples], dtype=float)
+        assert values.min() >= low and values.max() <= high, f"{name}: samples outside [{low}, {high}]"
+        assert len(np.unique(values)) == len(values), (
+            f"{name}: repeated values — the distribution is not continuous"
+        )
+        logs = np.log10(values)
+        middle = (np.log10(low) + np.log10(high)) / 2
+        assert abs(np.median(logs) - middle) < 0.15, (
+            f"{name}: median of log10 is {np.median(logs):.2f}, a log-uniform draw gives {middle}"
+        )
+        counts, _ = np.histogram(logs, bins=4, range=(np.log10(low), np.log10(high)))
+        assert counts.min() > 0.2 * len(values), (
+            f"{name}: per-decade counts {counts}: each quarter should be ~25 %"
+        )
+
+
+def test_number_of_fits_is_n_iter_times_folds(mod, cancer):
+    X_tr, _, y_tr, _ = cancer
+    CountingTree.fits = 0
+    search = mod.random_search(CountingTree(random_state=0), TREE_SPACE, X_tr, y_tr, n_iter=7, cv=3, seed=1)
+    assert isinstance(search, RandomizedSearchCV), f"got {type(search).__name__}"
+    assert len(search.cv_results_["params"]) == 7, f"{len(search.cv_results_['params'])} candidates, n_iter=7"
+    assert CountingTree.fits == 7 * 3 + 1, f"{CountingTree.fits} fits: 7 candidates x 3 folds + 1 refit = 22"
+    values = [p["min_impurity_decrease"] for p in search.cv_results_["params"]]
+    assert len(set(values)) == 7, "each candidate should be a fresh continuous draw"
+
+
+def test_seeded_and_reproducible(mod, cancer):
+    X_tr, _, y_tr, _ = cancer
+    X_small, y_small = X_tr[:150], y_tr[:150]
+    runs = [
+        mod.random_search(DecisionTreeClassifier(random_state=0), TREE_SPACE, X_small, y_small, 5, 2, seed)
+        for seed in (3, 3, 4)
+    ]
+    first, again, other = (r.cv_results_["params"] for r in runs)
+    assert first == again, "the same seed must draw the same candidates (random_state=seed)"
+    assert first != other, "another seed should draw other candidates"
+
+
+def test_svc_search_on_breast_cancer(mod, cancer):
+    X_tr, X_te, y_tr, y_te = cancer
+    search = mod.random_search(mod.svc_pipeline(), mod.svc_space(), X_tr, y_tr, n_iter=8, cv=3, seed=0)
+    best = search.best_params_
+    assert 1e-2 <= best["svc__C"] <= 1e2 and 1e-4 <= best["svc__gamma"] <= 1e-1, f"best params {best}"
+    accuracy = float(np.mean(search.predict(X_te) == y_te))
+    assert accuracy >= 0.93, f"tuned SVC accuracy {accuracy:.3f} < 0.93"
