@@ -1,0 +1,124 @@
+"""Hidden-test style checks for data_engineering/e01: a chunked CSV aggregate equals the full read, in less memory."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graders.checks import assert_frame_equal
+
+REGIONS = np.array(["north", "south", "east", "west", "central"])
+
+
+def make_sales(n: int, seed: int, rare: int = 3) -> pd.DataFrame:
+    """Random orders; the region 'islands' appears only `rare` times, so most chunks never see it."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "order_id": np.arange(1, n + 1),
+            "region": REGIONS[rng.integers(0, len(REGIONS), n)],
+            "amount": rng.uniform(1, 500, n).round(2),
+            "quantity": rng.integers(1, 10, n),
+            "customer": rng.integers(1, 10_000, n),
+        }
+    )
+    if rare:
+        frame.loc[rng.choice(n, size=rare, replace=False), "region"] = "islands"
+    return frame
+
+
+def reference(frame: pd.DataFrame) -> pd.DataFrame:
+    value = frame["amount"] * frame["quantity"]
+    out = pd.DataFrame(
+        {
+            "orders": frame.groupby("region").size().astype("int64"),
+            "revenue": value.groupby(frame["region"]).sum().astype("float64"),
+        }
+    )
+    out["avg_order"] = out["revenue"] / out["orders"]
+    out.index.name = "region"
+    return out.sort_index()
+
+
+@pytest.fixture
+def chunked(kata):
+    return kata.module("chunked")
+
+
+def check(result: pd.DataFrame, expected: pd.DataFrame, where: str) -> None:
+    assert isinstance(result, pd.DataFrame), f"{where}: expected a DataFrame, got {type(result).__name__}"
+    assert list(result.columns) == ["orders", "revenue", "avg_order"], (
+        f"{where}: columns should be ['orders', 'revenue', 'avg_order'], got {list(result.columns)}"
+    )
+    assert result.index.name == "region", (
+        f"{where}: the index should be named 'region', got {result.index.name!r}"
+    )
+    assert_frame_equal(result, expected, where=where, check_index_type=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("seed", "n", "chunksize"), [(0, 50, 7), (1, 1000, 64), (2, 333, 1000)])
+def test_equals_the_full_read(chunked, tmp_path, seed, n, chunksize):
+    frame = make_sales(n, seed)
+    path = tmp_path / "sales.csv"
+    frame.to_csv(path, index=False)
+    result = chunked.region_totals(str(path), chunksize=chunksize)
+    check(result, reference(frame), f"region_totals(chunksize={chunksize}) on {n} rows")
+
+
+def test_chunksize_does_not_change_the_answer(chunked, tmp_path):
+    frame = make_sales(2000, 7, rare=2)
+    frame.to_csv(tmp_path / "sales.csv", index=False)
+    small = make_sales(60, 8, rare=1)
+    small.to_csv(tmp_path / "small.csv", index=False)
+    for name, data, chunksize in [
+        ("small", small, 1),
+        ("small", small, 4),
+        ("sales", frame, 250),
+        ("sales", frame, 5000),
+    ]:
+        result = chunked.region_totals(str(tmp_path / f"{name}.csv"), chunksize=chunksize)
+        check(result, reference(data), f"region_totals({name}.csv, chunksize={chunksize})")
+
+
+def test_header_only_file(chunked, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("order_id,region,amount,quantity,customer\n")
+    result = chunked.region_totals(str(path), chunksize=10)
+    assert isinstance(result, pd.DataFrame) and len(result) == 0, (
+        f"a header-only file gives no rows, got {result!r}"
+    )
+    assert list(result.columns) == ["orders", "revenue", "avg_order"], f"columns: {list(result.columns)}"
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    import pyarrow as pa
+    import pyarrow.csv
+
+    frame = make_sales(80_000, 42)
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    pyarrow.csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), path)  # much faster than to_csv
+    return path
+
+
+def _peak(func) -> tuple[object, int]:
+    tracemalloc.start()
+    try:
+        result = func()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_peak_memory_stays_well_below_a_full_read(chunked, big_csv):
+    path = big_csv
+    expected, full_peak = _peak(lambda: reference(pd.read_csv(path)))
+    result, peak = _peak(lambda: chunked.region_totals(str(path), chunksize=5_000))
+    check(result, expected, "region_totals on 80,000 rows")
+    assert peak < 0.35 * full_peak, (
+        f"peak memory {peak / 1e6:.1f} MB is not well below the {full_peak / 1e6:.1f} MB of a full read: "
+        "read the file in chunks and keep only running totals"
+    )

@@ -1,0 +1,125 @@
+"""Hidden-test style checks for data_engineering/e03: exact dtype round trips, compression and row groups."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from graders.checks import assert_frame_equal
+
+KINDS = ["view", "click", "buy"]
+DTYPES = {
+    "event_id": "int64",
+    "user": "str",
+    "kind": pd.CategoricalDtype(KINDS, ordered=True),
+    "amount": "Float64",
+    "ts": "datetime64[us, UTC]",
+}
+
+
+def make_events(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    amount = pd.array(rng.uniform(0, 300, n).round(2), dtype="Float64")
+    amount[rng.random(n) < 0.2] = pd.NA
+    start = pd.Timestamp("2025-03-29 22:00", tz="UTC")
+    frame = pd.DataFrame(
+        {
+            "event_id": rng.permutation(n).astype("int64") + 1000,
+            "user": pd.Series([f"user{u}" for u in rng.integers(0, 50, n)], dtype="str"),
+            # 'buy' is never drawn: an unused category must survive the round trip
+            "kind": pd.Categorical(rng.choice(["view", "click"], n), categories=KINDS, ordered=True),
+            "amount": amount,
+            "ts": start + pd.to_timedelta(rng.integers(0, 86_400_000_000, n), unit="us"),
+        }
+    ).astype(DTYPES)
+    # a filtered, shuffled frame: its index is not 0..n-1
+    return frame.sample(frac=1.0, random_state=seed).iloc[: max(1, n - 3)]
+
+
+@pytest.fixture
+def pio(kata):
+    return kata.module("parquet_io")
+
+
+def test_summary_of_files_written_by_pyarrow(pio, tmp_path):
+    table = pa.table({"a": pa.array(range(2500), pa.int32()), "b": pa.array([str(i) for i in range(2500)])})
+    for codec, group in [("snappy", 1000), ("gzip", 2500), ("zstd", 300)]:
+        path = tmp_path / f"t_{codec}.parquet"
+        pq.write_table(table, path, compression=codec, row_group_size=group)
+        got = pio.parquet_summary(str(path))
+        expected = {
+            "rows": 2500,
+            "row_groups": math.ceil(2500 / group),
+            "compression": [codec.upper()],
+            "columns": ["a", "b"],
+        }
+        assert got == expected, (
+            f"parquet_summary of a {codec} file with row groups of {group}: {got} != {expected}"
+        )
+
+
+@pytest.mark.parametrize(("seed", "n", "group"), [(0, 40, 7), (1, 1000, 256), (2, 5, 10_000)])
+def test_round_trip_is_exact(pio, tmp_path, seed, n, group):
+    events = make_events(n, seed)
+    path = tmp_path / "events.parquet"
+    pio.write_events(events, str(path), row_group_size=group)
+    back = pio.read_events(str(path))
+    expected = events.reset_index(drop=True)
+    assert dict(back.dtypes) == dict(expected.dtypes), f"dtypes after the round trip: {dict(back.dtypes)}"
+    assert list(back["kind"].cat.categories) == KINDS and back["kind"].cat.ordered, (
+        f"kind must keep the ordered categories {KINDS}: got {back['kind'].dtype!r}"
+    )
+    assert_frame_equal(back, expected, where="read_events(write_events(df))")
+
+
+def test_file_layout(pio, tmp_path):
+    events = make_events(1000, 3)
+    path = tmp_path / "events.parquet"
+    pio.write_events(events, str(path), row_group_size=200)
+    meta = pq.ParquetFile(path).metadata
+    codecs = {
+        meta.row_group(g).column(c).compression
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    }
+    assert codecs == {"ZSTD"}, f"every column chunk should be zstd-compressed, found {sorted(codecs)}"
+    assert meta.num_row_groups == math.ceil(len(events) / 200), (
+        f"{len(events)} rows with row_group_size=200 should make {math.ceil(len(events) / 200)} row groups, "
+        f"found {meta.num_row_groups}"
+    )
+    names = pq.ParquetFile(path).schema_arrow.names
+    assert names == list(DTYPES), (
+        f"the file should hold exactly the columns {list(DTYPES)} (no index): {names}"
+    )
+    ts_type = pq.ParquetFile(path).schema_arrow.field("ts").type
+    assert getattr(ts_type, "tz", None) == "UTC", (
+        f"ts should be stored as a tz-aware UTC timestamp, got {ts_type}"
+    )
+
+
+def test_reads_files_from_other_writers_with_the_same_dtypes(pio, tmp_path):
+    events = make_events(300, 4).reset_index(drop=True)
+    # What a Spark job or a plain pyarrow writer produces: no pandas metadata, strings, doubles, ms timestamps.
+    foreign = pa.table(
+        {
+            "event_id": pa.array(events["event_id"].to_numpy(), pa.int64()),
+            "user": pa.array(events["user"].tolist(), pa.string()),
+            "kind": pa.array(events["kind"].astype(str).tolist(), pa.string()),
+            "amount": pa.array(events["amount"].astype("float64").to_numpy(), pa.float64(), from_pandas=True),
+            "ts": pa.array(events["ts"].dt.floor("ms").to_numpy(), pa.timestamp("ms", tz="UTC")),
+            "extra": pa.array(np.zeros(len(events))),
+        }
+    )
+    path = tmp_path / "foreign.parquet"
+    pq.write_table(foreign, path)
+    back = pio.read_events(str(path))
+    expected = events.assign(ts=events["ts"].dt.floor("ms"))
+    assert dict(back.dtypes) == dict(expected.dtypes), (
+        f"read_events must return the declared dtypes whoever wrote the file: got {dict(back.dtypes)}"
+    )
+    assert_frame_equal(back, expected, where="read_events(foreign file)")
