@@ -9,7 +9,6 @@ from sklearn.tree import DecisionTreeRegressor
 
 def prediction_spread(make_model, X_train, y_train, X_eval, n_repeats: int = 10, seed: int = 0) -> float:
     """Mean over X_eval of the variance across bootstrap repeats of the predictions."""
-    rng = np.random.RandomState(seed)
     n_train = len(y_train)
     preds = []
     for r in range(n_repeats):
