@@ -95,6 +95,12 @@ def asgi():
     return AsgiClient
 
 
+@pytest.fixture(scope="session")
+def unused_port():
+    """`unused_port()` gives a free TCP port on 127.0.0.1 (nothing listens there)."""
+    return free_port
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -131,7 +137,7 @@ def serve(app, *, startup_timeout: float = 10.0):
         thread.join(timeout=10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def live_server():
     """`with live_server(app) as base_url:` serves the ASGI app on a real socket for the block's duration."""
     return serve
