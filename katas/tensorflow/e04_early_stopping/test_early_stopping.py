@@ -1,0 +1,78 @@
+"""Hidden-test style checks for tensorflow/e04: EarlyStopping's configuration, when it stops, which weights remain."""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from graders.plugin import kata_files
+
+MAX_EPOCHS = 40
+
+
+@pytest.fixture
+def es(kata):
+    return kata.module("early_stopping")
+
+
+@pytest.mark.parametrize("patience", [2, 3, 5])
+def test_callback_configuration(es, patience):
+    callback = es.make_early_stopping(patience)
+    assert isinstance(callback, keras.callbacks.EarlyStopping), (
+        "make_early_stopping() returns an EarlyStopping"
+    )
+    assert callback.monitor == "val_loss", f"monitor is {callback.monitor!r}: watch the validation loss"
+    assert callback.patience == patience, f"patience {callback.patience}, expected {patience}"
+    assert callback.restore_best_weights is True, (
+        "restore_best_weights=True, or the last epoch's weights stay"
+    )
+    assert callback.min_delta == 0, "keep the default min_delta=0"
+
+
+@pytest.fixture(scope="module")
+def run(request, overfit_data):
+    """A wide network on 120 digits with noisy labels: the validation loss falls, then rises."""
+    es = kata_files(request.config, Path(request.path)).module("early_stopping")
+    x_train, y_train, x_val, y_val = overfit_data
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((64,)), keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10)]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    history = es.fit_with_early_stopping(
+        model, x_train, y_train, x_val, y_val, max_epochs=MAX_EPOCHS, patience=3
+    )
+    return model, history, (x_val, y_val)
+
+
+def test_validates_on_the_given_data(run):
+    _, history, _ = run
+    assert isinstance(history, keras.callbacks.History), "return what model.fit returns"
+    assert "val_loss" in history.history, "pass validation_data=(x_val, y_val) to fit"
+
+
+def test_stops_patience_epochs_after_the_best(run):
+    _, history, _ = run
+    val = history.history["val_loss"]
+    assert len(val) < MAX_EPOCHS, f"ran all {MAX_EPOCHS} epochs: early stopping never triggered"
+    best = int(np.argmin(val))
+    assert len(val) == best + 1 + 3, (
+        f"the best epoch was {best + 1}; with patience 3 training should stop after epoch {best + 4}, "
+        f"it ran {len(val)}: val_loss {np.round(val, 3).tolist()}"
+    )
+
+
+def test_final_weights_are_the_best_epochs(run):
+    model, history, (x_val, y_val) = run
+    best = min(history.history["val_loss"])
+    last = history.history["val_loss"][-1]
+    got = model.evaluate(x_val, y_val, verbose=0)
+    got = got[0] if isinstance(got, list) else got
+    assert got == pytest.approx(best, rel=1e-4), (
+        f"after fit the model's validation loss is {got:.4f}; the best epoch had {best:.4f} and the last "
+        f"{last:.4f}: restore the best weights"
+    )
