@@ -1,0 +1,82 @@
+"""Reference solution for kaggle/q09: a submit script that validates the file before it calls the Kaggle API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["PassengerId", "Survived"]
+
+
+class SubmissionError(ValueError):
+    """The submission file would be rejected; the message says why."""
+
+
+def validate_submission(path: str | Path, test_ids) -> pd.DataFrame:
+    """Check the file against the competition's format and test ids; return it as a DataFrame."""
+    path = Path(path)
+    if not path.is_file():
+        raise SubmissionError(f"submission file {path.name} not found at {path}")
+    df = pd.read_csv(path)
+    if list(df.columns) != COLUMNS:
+        raise SubmissionError(
+            f"columns must be exactly {','.join(COLUMNS)}, got {','.join(map(str, df.columns))}"
+        )
+    expected = list(test_ids)
+    if len(df) != len(expected):
+        raise SubmissionError(f"{len(df)} rows, but the test set has {len(expected)} passengers")
+    repeated = df.loc[df["PassengerId"].duplicated(), "PassengerId"]
+    if len(repeated):
+        raise SubmissionError(f"PassengerId {repeated.iloc[0]} appears more than once")
+    absent = sorted(set(expected) - set(df["PassengerId"]))
+    unexpected = sorted(set(df["PassengerId"]) - set(expected))
+    if absent or unexpected:
+        example = absent[0] if absent else unexpected[0]
+        raise SubmissionError(
+            f"ids differ from the test set: {len(absent)} missing, {len(unexpected)} unexpected (e.g. {example})"
+        )
+    survived = df["Survived"]
+    if survived.isna().any():
+        raise SubmissionError(f"Survived has {int(survived.isna().sum())} missing values")
+    # read_csv makes the column float for "1.0" and text for "yes": both are rejected by Kaggle.
+    if not pd.api.types.is_integer_dtype(survived) or not survived.isin([0, 1]).all():
+        raise SubmissionError(
+            f"Survived must hold the integers 0 and 1, got values such as {survived.iloc[0]!r}"
+        )
+    return df
+
+
+def submit(api, path: str | Path, test_ids, message: str, competition: str = "titanic"):
+    """Validate, then submit once; an invalid file never reaches the API."""
+    validate_submission(path, test_ids)
+    return api.competition_submit(str(path), message, competition, quiet=True)
+
+
+def main(argv: list[str] | None = None, api=None) -> int:
+    parser = argparse.ArgumentParser(description="Validate a Kaggle submission, then submit it.")
+    parser.add_argument("submission", type=Path)
+    parser.add_argument("--test", type=Path, required=True, help="the competition's test.csv")
+    parser.add_argument("--competition", default="titanic")
+    parser.add_argument("-m", "--message", default="submitted by submit.py")
+    args = parser.parse_args(argv)
+    test_ids = pd.read_csv(args.test)["PassengerId"].tolist()
+    try:
+        validate_submission(args.submission, test_ids)
+    except SubmissionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if api is None:  # only now: importing and authenticating costs time and needs credentials
+        from kaggle.api.kaggle_api_extended import KaggleApi
+
+        api = KaggleApi()
+        api.authenticate()
+    response = submit(api, args.submission, test_ids, args.message, args.competition)
+    print(getattr(response, "message", response))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
