@@ -1,0 +1,62 @@
+"""Near miss: the Django view forgets @require_POST: GET /predict is answered 400 instead of 405."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+_model = None
+
+
+def _features_problem(body) -> str | None:
+    if not isinstance(body, dict) or "features" not in body:
+        return "the body must be an object with a 'features' key"
+    features = body["features"]
+    if not isinstance(features, list) or len(features) != 4:
+        return "'features' must be a list of 4 numbers"
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in features):
+        return "'features' must hold only finite numbers"
+    return None
+
+
+@require_GET
+def health(_request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt
+def predict(request: HttpRequest) -> JsonResponse:
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return JsonResponse({"error": "the body must be valid JSON"}, status=400)
+    if problem := _features_problem(body):
+        return JsonResponse({"error": problem}, status=422)
+    return JsonResponse({"prediction": int(_model.predict([body["features"]])[0])})
+
+
+urlpatterns = [path("health", health), path("predict", predict)]
+
+
+def create_app(model):
+    """Configure Django in code (once per process), remember the model and return the WSGI application."""
+    global _model
+    _model = model
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            SECRET_KEY="kata-only-not-a-secret",
+            ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
+            ROOT_URLCONF=__name__,
+            INSTALLED_APPS=[],
+            MIDDLEWARE=[],
+        )
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()  # calls django.setup()
