@@ -1,0 +1,99 @@
+"""Hidden-test style checks for sklearn/q06: nested CV; a spy shows the inner search never saw the outer test fold."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris, load_wine
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+
+
+@pytest.fixture
+def mod(kata):
+    return kata.module("nested")
+
+
+class Spy(ClassifierMixin, BaseEstimator):
+    """Nearest-neighbours classifier that logs the row ids (column 0 of X) of every fit and predict call."""
+
+    log: list = []
+
+    def __init__(self, n_neighbors=5):
+        self.n_neighbors = n_neighbors
+
+    def fit(self, X, y):
+        X = np.asarray(X)
+        type(self).log.append(("fit", frozenset(X[:, 0].astype(int).tolist())))
+        self.model_ = KNeighborsClassifier(n_neighbors=self.n_neighbors).fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        X = np.asarray(X)
+        type(self).log.append(("predict", frozenset(X[:, 0].astype(int).tolist())))
+        return self.model_.predict(X[:, 1:])
+
+
+@pytest.fixture(scope="module")
+def iris_with_ids():
+    X, y = load_iris(return_X_y=True)
+    return np.column_stack([np.arange(len(y)), X]), y
+
+
+GRID = {"n_neighbors": [1, 7]}
+
+
+def test_result_shape_and_types(mod):
+    X, y = load_iris(return_X_y=True)
+    result = mod.nested_cv(KNeighborsClassifier(), GRID, X, y, inner_cv=3, outer_cv=4, seed=0)
+    assert set(result) == {"scores", "best_params", "mean", "std"}, f"keys {sorted(result)}"
+    assert isinstance(result["scores"], np.ndarray) and result["scores"].shape == (4,), (
+        "one score per outer fold"
+    )
+    assert len(result["best_params"]) == 4 and all(
+        p in ({"n_neighbors": 1}, {"n_neighbors": 7}) for p in result["best_params"]
+    ), result["best_params"]
+    assert type(result["mean"]) is float and type(result["std"]) is float
+    assert result["mean"] == pytest.approx(result["scores"].mean())
+    assert result["std"] == pytest.approx(result["scores"].std())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_scores_equal_the_reference_nested_cv(mod, seed):
+    X, y = load_wine(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # scaled once to keep the example short
+    grid = {"n_neighbors": [1, 5, 25]}
+    result = mod.nested_cv(KNeighborsClassifier(), grid, X, y, inner_cv=3, outer_cv=5, seed=seed)
+    outer = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    expected = cross_val_score(GridSearchCV(KNeighborsClassifier(), grid, cv=3), X, y, cv=outer)
+    np.testing.assert_allclose(result["scores"], expected, err_msg="outer test-fold scores, fold by fold")
+
+
+def test_spy_inner_search_never_sees_the_outer_test_fold(mod, iris_with_ids):
+    X, y = iris_with_ids
+    Spy.log = []
+    mod.nested_cv(Spy(), GRID, X, y, inner_cv=3, outer_cv=5, seed=2)
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=2).split(X, y))
+    fits = [rows for kind, rows in Spy.log if kind == "fit"]
+    per_fold = len(GRID["n_neighbors"]) * 3 + 1  # candidates x inner folds + the refit
+    assert len(fits) == 5 * per_fold, (
+        f"{len(fits)} fits; expected 5 outer folds x {per_fold} (inner search + refit)"
+    )
+    position = 0
+    for k, (train, test) in enumerate(folds):
+        train_ids, test_ids = set(train.tolist()), set(test.tolist())
+        # every call of fold k, up to and including the outer scoring predict on its test rows
+        while position < len(Spy.log) and Spy.log[position] != ("predict", frozenset(test_ids)):
+            kind, rows = Spy.log[position]
+            assert not rows & test_ids, (
+                f"outer fold {k}: a {kind} call inside the search touched {len(rows & test_ids)} rows of the outer "
+                "test fold — the search must only ever get the outer training rows"
+            )
+            assert rows <= train_ids, (
+                f"outer fold {k}: a {kind} call used rows outside the fold's training rows"
+            )
+            position += 1
+        assert position < len(Spy.log), f"outer fold {k}: the search was never scored on the outer test rows"
+        position += 1
+    refits = [rows for kind, rows in Spy.log if kind == "fit" and len(rows) == len(folds[0][0])]
+    assert len(refits) >= 5, "each fold's search should be refitted on all of that fold's training rows"

@@ -1,0 +1,100 @@
+"""Hidden-test style checks for sklearn/q07: a custom selector that passes scikit-learn's check_estimator."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+
+@pytest.fixture
+def Selector(kata):
+    return kata.module("selector").CorrelationSelector
+
+
+def reference_support(X, y, k):
+    corr = np.array([0.0 if np.std(col) == 0 else abs(np.corrcoef(col, y)[0, 1]) for col in X.T])
+    keep = np.argsort(-corr, kind="stable")[: min(k, X.shape[1])]
+    mask = np.zeros(X.shape[1], dtype=bool)
+    mask[keep] = True
+    return mask, corr
+
+
+def test_readme_example(Selector):
+    X = pd.DataFrame({"a": [1, 2, 3, 4], "b": [4, 1, 3, 2], "c": [8, 6, 4, 2]})
+    selector = Selector(k=2).fit(X, [1, 2, 3, 4])
+    assert list(selector.get_feature_names_out()) == ["a", "c"], "'c' falls as y rises: |corr| = 1, keep it"
+    np.testing.assert_allclose(selector.scores_, [1.0, 0.4, 1.0], atol=1e-12)
+    out = np.asarray(selector.transform(X))
+    np.testing.assert_array_equal(out, X[["a", "c"]].to_numpy())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kept_columns_match_the_reference(Selector, seed):
+    rng = np.random.default_rng(seed)
+    n, p = 80, int(rng.integers(3, 12))
+    X = rng.normal(size=(n, p))
+    weights = rng.normal(size=p) * rng.choice([0, 1, 3], size=p)
+    y = X @ weights + rng.normal(size=n)
+    X[:, rng.integers(p)] = 7.0  # a constant column scores 0
+    k = int(rng.integers(1, p + 1))
+    selector = Selector(k=k).fit(X, y)
+    mask, corr = reference_support(X, y, k)
+    np.testing.assert_allclose(
+        selector.scores_, corr, atol=1e-9, err_msg="scores_: |Pearson correlation| per column"
+    )
+    np.testing.assert_array_equal(selector.support_, mask, err_msg=f"support_ with k={k}")
+    np.testing.assert_allclose(
+        np.asarray(selector.transform(X)), X[:, mask], err_msg="transform keeps the kept columns"
+    )
+    names = [f"x{i}" for i in np.flatnonzero(mask)]
+    assert list(selector.get_feature_names_out()) == names, "names x0, x1, ... of the kept columns, in order"
+
+
+def test_k_larger_than_the_columns_keeps_all(Selector):
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    out = np.asarray(Selector(k=10).fit_transform(X, X[:, 0]))
+    assert out.shape == (20, 3)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "2"])
+def test_bad_k_raises_in_fit_not_in_init(Selector, bad):
+    selector = Selector(k=bad)  # __init__ must accept anything (scikit-learn's contract)
+    assert selector.get_params()["k"] == bad
+    with pytest.raises(ValueError):
+        selector.fit(np.eye(4), [0.0, 1.0, 2.0, 3.0])
+
+
+def test_params_and_clone(Selector):
+    selector = Selector(k=3).fit(np.eye(4), [0.0, 1.0, 2.0, 3.0])
+    assert selector.get_params() == {"k": 3}
+    copy = clone(selector).set_params(k=5)
+    assert copy.k == 5 and not hasattr(copy, "support_"), (
+        "clone gives an unfitted copy with the same parameters"
+    )
+    assert selector.support_.sum() == 3
+
+
+def test_pipeline_and_grid_search_on_diabetes(Selector):
+    data = load_diabetes(as_frame=True)
+    X, y = data.data, data.target
+    pipe = Pipeline([("select", Selector()), ("model", Ridge(alpha=1.0))])
+    search = GridSearchCV(pipe, {"select__k": [1, 3, 6, 10]}, cv=3).fit(X, y)
+    assert search.best_params_["select__k"] in (1, 3, 6, 10)
+    fitted = search.best_estimator_.named_steps["select"]
+    mask, _ = reference_support(X.to_numpy(), y.to_numpy(), search.best_params_["select__k"])
+    assert list(fitted.get_feature_names_out()) == list(X.columns[mask]), (
+        "names of the DataFrame's kept columns"
+    )
+    assert search.best_score_ > 0.3, f"cross-validated R² {search.best_score_:.3f} should exceed 0.3"
+
+
+def test_passes_check_estimator(Selector):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(Selector(), on_fail=None)
+    failed = [f"{r['check_name']}: {r['exception']!r}"[:300] for r in results if r["status"] == "failed"]
+    assert not failed, "scikit-learn's check_estimator fails:\n" + "\n".join(failed[:5])
