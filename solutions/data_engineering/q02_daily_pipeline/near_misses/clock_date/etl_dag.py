@@ -1,0 +1,57 @@
+"""Near miss: names the partition after the day the task runs (the clock), not the run's logical date.
+
+Reference solution for data_engineering/q02: a daily extract → transform → load DAG (Airflow 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+from airflow.sdk import DAG, TaskGroup, Variable, task
+
+default_args = {
+    "retries": 2,  # a flaky source or a busy warehouse gets two more tries...
+    "retry_delay": timedelta(minutes=5),  # ...five minutes apart
+}
+
+with (
+    DAG(
+        dag_id="sales_etl",
+        schedule="@daily",
+        start_date=datetime(2025, 1, 1, tzinfo=UTC),
+        catchup=False,
+        default_args=default_args,  # applied to every task of the DAG
+        tags=["katas", "etl"],
+    ) as dag,
+    TaskGroup(group_id="etl"),  # task ids become etl.extract, etl.transform, etl.load
+):
+
+    @task
+    def extract(ds: str | None = None) -> list[dict]:
+        # The run's logical date, never the clock: a re-run or a backfill of 2025-03-07 reads 2025-03-07.
+        lake = Path(Variable.get("kata_lake_dir"))
+        return pd.read_csv(lake / "raw" / f"sales_{ds}.csv").to_dict("records")
+
+    @task
+    def transform(rows: list[dict]) -> list[dict]:
+        frame = pd.DataFrame(rows, columns=["store", "product", "qty", "price"])
+        frame["revenue"] = frame["qty"] * frame["price"]
+        out = frame.groupby("store", as_index=False)["revenue"].sum().sort_values("store")
+        out["revenue"] = out["revenue"].round(2)
+        return out.to_dict("records")
+
+    @task
+    def load(rows: list[dict], ds: str | None = None) -> str:
+        lake = Path(Variable.get("kata_lake_dir"))
+        partition = lake / "curated" / f"date={datetime.now(UTC).date().isoformat()}"
+        partition.mkdir(parents=True, exist_ok=True)
+        target = partition / "store_revenue.csv"
+        # Write to a temporary name, then rename: the partition is replaced whole (idempotent re-runs),
+        # and a reader never sees a half-written file.
+        tmp = partition / ".store_revenue.csv.tmp"
+        pd.DataFrame(rows, columns=["store", "revenue"]).to_csv(tmp, index=False)
+        tmp.replace(target)
+        return str(target)
+
+    load(transform(extract()))
