@@ -1,0 +1,103 @@
+"""Hidden-test style checks for pytorch/e05: state_dict files, eval mode, and refusing malicious pickles."""
+
+import os
+import pickle
+
+import pytest
+import torch
+from torch import nn
+
+FLAG = "KATAS_E05_PICKLE_RAN"
+
+
+@pytest.fixture
+def persist(kata):
+    return kata.module("persist")
+
+
+def _model(seed: int) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(12, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 3))
+
+
+def _trained(seed: int = 0) -> nn.Module:
+    """A model whose BatchNorm running statistics have moved away from their defaults."""
+    model = _model(seed)
+    model.train()
+    with torch.no_grad():
+        for _ in range(5):
+            model(torch.randn(64, 12) * 3 + 1)
+    return model
+
+
+def test_file_holds_a_plain_state_dict(persist, tmp_path):
+    model = _trained()
+    path = tmp_path / "weights.pt"
+    persist.save_weights(model, path)
+    try:
+        state = torch.load(path, weights_only=True)
+    except Exception as exc:
+        pytest.fail(f"the file must load with torch.load(path, weights_only=True): {exc!r:.300}")
+    assert isinstance(state, dict), (
+        f"the file should hold the state_dict (a dict), got {type(state).__name__}"
+    )
+    expected = model.state_dict()
+    assert list(state) == list(expected), f"keys {list(state)}, expected {list(expected)}"
+    for key, tensor in expected.items():
+        assert torch.equal(state[key], tensor), f"{key} differs from the model's state_dict"
+
+
+def test_round_trip_gives_the_same_outputs_in_eval_mode(persist, tmp_path):
+    model = _trained(0)
+    path = tmp_path / "weights.pt"
+    persist.save_weights(model, path)
+    fresh = _model(1)  # different initial weights and default BatchNorm statistics
+    returned = persist.load_weights(fresh, path)
+    assert returned is fresh, "load_weights should load into the model it is given and return that model"
+    assert not fresh.training and not any(m.training for m in fresh.modules()), (
+        "load_weights must return the model in eval mode (model.eval())"
+    )
+    x = torch.randn(20, 12, generator=torch.Generator().manual_seed(3))
+    model.eval()
+    with torch.no_grad():
+        expected = model(x)
+        first, second = fresh(x), fresh(x)
+    assert torch.equal(first, second), "two predictions on the same input differ: dropout is still on"
+    assert torch.allclose(first, expected, atol=1e-6), (
+        "the reloaded model predicts differently from the saved one"
+    )
+
+
+def test_wrong_architecture_is_an_error(persist, tmp_path):
+    path = tmp_path / "weights.pt"
+    persist.save_weights(_trained(), path)
+    other = nn.Sequential(nn.Linear(12, 32), nn.ReLU(), nn.Linear(32, 3))
+    with pytest.raises(RuntimeError):
+        persist.load_weights(other, path)
+
+
+class _Exploit:
+    """Unpickling this object runs code: exactly what weights_only=True forbids."""
+
+    def __reduce__(self):
+        return (exec, (f"import os; os.environ[{FLAG!r}] = '1'",))
+
+
+def test_malicious_file_is_refused(persist, tmp_path, monkeypatch):
+    monkeypatch.delenv(FLAG, raising=False)
+    path = tmp_path / "evil.pt"
+    with open(path, "wb") as handle:
+        pickle.dump({"fc.weight": _Exploit()}, handle)
+    torch.save({"fc.weight": _Exploit()}, tmp_path / "evil_zip.pt")
+    for file in (path, tmp_path / "evil_zip.pt"):
+        try:
+            persist.load_weights(nn.Sequential(), file)
+        except NotImplementedError:
+            raise
+        except Exception:  # any refusal will do: torch raises pickle.UnpicklingError
+            pass
+        else:
+            pytest.fail(f"load_weights accepted {file.name}, a pickle that is not weights: it must raise")
+        assert os.environ.get(FLAG) is None, (
+            f"loading {file.name} ran the code hidden in the pickle: load with weights_only=True"
+        )
