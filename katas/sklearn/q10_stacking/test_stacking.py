@@ -1,0 +1,90 @@
+"""Hidden-test style checks for sklearn/q10: stacking on out-of-fold predictions, by hand and with StackingClassifier."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+
+@pytest.fixture
+def mod(kata):
+    return kata.module("stacking")
+
+
+def members():
+    return [
+        ("tree", DecisionTreeClassifier(max_depth=4, random_state=0)),
+        ("knn", make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=7))),
+        ("nb", GaussianNB()),
+    ]
+
+
+CV = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=1)
+
+
+def test_meta_features_equal_cross_val_predict(mod, cancer):
+    X_tr, _, y_tr, _ = cancer
+    meta = np.asarray(mod.oof_meta_features(members(), X_tr, y_tr, CV))
+    assert meta.shape == (len(y_tr), 3), f"shape {meta.shape}: one column per member"
+    for j, (name, est) in enumerate(members()):
+        expected = cross_val_predict(est, X_tr, y_tr, cv=CV, method="predict_proba")[:, 1]
+        np.testing.assert_allclose(
+            meta[:, j], expected, err_msg=f"column {j} ({name}): out-of-fold probabilities"
+        )
+
+
+def test_build_stacking_configuration(mod):
+    stack = mod.build_stacking(members(), LogisticRegression(), cv=4)
+    assert type(stack).__name__ == "StackingClassifier", f"got {type(stack).__name__}"
+    assert stack.cv == 4 and stack.stack_method == "predict_proba", "cv=cv, stack_method='predict_proba'"
+    assert [name for name, _ in stack.estimators] == ["tree", "knn", "nb"]
+    assert not hasattr(stack, "estimators_"), "return it unfitted"
+
+
+def test_manual_stack_equals_stacking_classifier(mod, cancer):
+    X_tr, X_te, y_tr, _ = cancer
+    given = members()
+    fitted, final = mod.fit_manual_stack(given, LogisticRegression(max_iter=1000), X_tr, y_tr, CV)
+    assert len(fitted) == 3, "one refitted member per estimator"
+    assert not hasattr(given[0][1], "tree_"), "clone the estimators: the caller's objects must stay unfitted"
+    manual = np.asarray(mod.predict_manual_stack(fitted, final, X_te))
+    stack = mod.build_stacking(members(), LogisticRegression(max_iter=1000), cv=CV).fit(X_tr, y_tr)
+    np.testing.assert_allclose(
+        manual,
+        stack.predict_proba(X_te),
+        atol=1e-8,
+        err_msg="the manual stack should compute exactly what StackingClassifier does",
+    )
+    np.testing.assert_allclose(
+        final.coef_,
+        stack.final_estimator_.coef_,
+        atol=1e-8,
+        err_msg="the meta-model learns from the out-of-fold meta-features",
+    )
+
+
+def test_stack_is_not_worse_than_its_best_member(mod, cancer):
+    X_tr, X_te, y_tr, y_te = cancer
+    fitted, final = mod.fit_manual_stack(members(), LogisticRegression(max_iter=1000), X_tr, y_tr, CV)
+    proba = np.asarray(mod.predict_manual_stack(fitted, final, X_te))
+    scores = {name: est.fit(X_tr, y_tr) for name, est in members()}
+    losses = {name: log_loss(y_te, model.predict_proba(X_te)) for name, model in scores.items()}
+    accuracies = {name: np.mean(model.predict(X_te) == y_te) for name, model in scores.items()}
+    stack_loss, stack_accuracy = log_loss(y_te, proba), np.mean(np.argmax(proba, axis=1) == y_te)
+    assert stack_loss <= min(losses.values()), f"stack log loss {stack_loss:.3f} vs members {losses}"
+    assert stack_accuracy >= max(accuracies.values()) - 0.03, (
+        f"stack accuracy {stack_accuracy:.3f} vs members {accuracies}"
+    )
