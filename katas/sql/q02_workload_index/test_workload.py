@@ -1,0 +1,101 @@
+"""Hidden-test style checks for sql/q02: a composite index for a workload; the write cost of many indexes."""
+
+import datetime as dt
+
+import pytest
+
+from graders.sql_checks import plan_root, walk
+
+QUERY = "SELECT id, kind, created_at FROM events WHERE user_id = %s AND created_at >= %s ORDER BY created_at LIMIT 20"
+
+
+@pytest.fixture
+def workload(kata):
+    return kata.module("workload")
+
+
+@pytest.fixture
+def events(admin):
+    admin.execute(
+        """
+        CREATE TABLE events AS
+        SELECT g::bigint AS id,
+               (g * 7907 % 2000 + 1)::int AS user_id,
+               (ARRAY['click', 'view', 'buy', 'share'])[g % 4 + 1] AS kind,
+               TIMESTAMP '2024-01-01' + (g * 157 % 200000) * INTERVAL '150 seconds' AS created_at,
+               md5(g::text) AS payload
+        FROM generate_series(1, 200000) AS g
+        """
+    )
+    admin.execute("ALTER TABLE events ADD PRIMARY KEY (id)")
+    admin.execute("SET max_parallel_workers_per_gather = 0")
+    admin.execute("VACUUM (ANALYZE) events")
+    return admin
+
+
+@pytest.mark.parametrize(
+    ("user", "since"),
+    [(42, dt.datetime(2024, 6, 1)), (1999, dt.datetime(2024, 1, 1)), (7, dt.datetime(2024, 9, 15))],
+)
+def test_workload_query_uses_an_index_scan_without_sort(workload, events, user, since):
+    expected = events.execute(
+        "SELECT id, kind, created_at FROM events WHERE user_id = %s AND created_at >= %s ORDER BY created_at LIMIT 20",
+        (user, since),
+    ).fetchall()
+    name = workload.create_workload_index(events)
+    assert isinstance(name, str), f"expected the index name, got {name!r}"
+    document = events.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + QUERY, (user, since)).fetchone()[0]
+    plan = plan_root(document)
+    nodes = list(walk(plan))
+    types = [n["Node Type"] for n in nodes]
+    assert "Sort" not in types, (
+        f"the plan still sorts: {types} (the index should return rows in created_at order)"
+    )
+    scans = [n for n in nodes if n.get("Index Name") == name]
+    assert scans, f"the plan does not use {name}: {types}"
+    scan = scans[0]
+    assert scan["Node Type"] in ("Index Scan", "Index Only Scan"), f"{name} is used by a {scan['Node Type']}"
+    cond = scan.get("Index Cond", "")
+    assert "user_id" in cond and "created_at" in cond, f"Index Cond {cond!r} should hold both conditions"
+    pages = plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+    assert pages <= 80, (
+        f"the query touched {pages} pages for 20 rows: the index does not lead to one user's rows directly "
+        "(a well-ordered composite index needs about 25)"
+    )
+    got = events.execute(QUERY, (user, since)).fetchall()
+    assert got == expected, "the workload query returns other rows once your index exists"
+
+
+def test_write_overhead_is_measured(workload, events):
+    result = workload.measure_write_overhead(events, 20_000, extra_indexes=5)
+    assert isinstance(result, dict) and set(result) == {"plain_s", "indexed_s", "ratio"}, f"got {result!r}"
+    assert all(isinstance(v, float) and v > 0 for v in result.values()), (
+        f"values must be positive floats: {result}"
+    )
+    assert result["ratio"] == pytest.approx(result["indexed_s"] / result["plain_s"], rel=1e-6), (
+        "ratio = indexed_s / plain_s"
+    )
+    counts = {
+        t: events.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("events_plain", "events_indexed")
+    }
+    assert counts == {"events_plain": 20_000, "events_indexed": 20_000}, f"row counts {counts}"
+    same = events.execute(
+        "SELECT count(*) FROM events_plain p JOIN events e USING (id) WHERE e.id <= 20000"
+    ).fetchone()[0]
+    assert same == 20_000, "events_plain should hold the first 20,000 events by id"
+    indexes = dict(
+        events.execute(
+            "SELECT c.relname, count(x.indexrelid) FROM pg_class c LEFT JOIN pg_index x ON x.indrelid = c.oid "
+            "WHERE c.relname IN ('events_plain', 'events_indexed') GROUP BY c.relname"
+        ).fetchall()
+    )
+    assert indexes.get("events_plain") == 0, (
+        f"events_plain must have no index, has {indexes.get('events_plain')}"
+    )
+    assert indexes.get("events_indexed", 0) >= 5, (
+        f"events_indexed has {indexes.get('events_indexed')} indexes, expected >= 5"
+    )
+    assert result["ratio"] > 1.2, (
+        f"slowdown ratio {result['ratio']:.2f}: writing into 5 indexes should be measurably slower"
+    )
