@@ -9,7 +9,7 @@ import pytest
 from graders.checks import assert_typed_equal
 
 PULL_LIMIT = 10_000
-LINES = 30_000
+LINES = 20_000
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_total_by_user_equals_eager(st, big_file, threshold):
     assert_typed_equal(
         st.total_by_user(big_file, threshold),
         eager_total(big_file, threshold),
-        f"total_by_user(30,000 lines, {threshold})",
+        f"total_by_user(20,000 lines, {threshold})",
     )
 
 

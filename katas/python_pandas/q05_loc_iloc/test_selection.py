@@ -49,7 +49,7 @@ def test_label_slices_include_the_end(sel, seed):
     before = df.copy()
     rng = np.random.default_rng(100 + seed)
     labels = df.index.tolist()
-    for _ in range(20):
+    for _ in range(8):
         i, j = sorted(rng.integers(0, len(df), 2))
         got = sel.rows_by_label(df, labels[i], labels[j])
         assert_frame_equal(
@@ -62,7 +62,7 @@ def test_label_slices_include_the_end(sel, seed):
 def test_position_slices_exclude_the_end(sel, seed):
     df = random_frame(seed)
     rng = np.random.default_rng(200 + seed)
-    for _ in range(20):
+    for _ in range(8):
         start, stop = sorted(int(x) for x in rng.integers(0, len(df) + 1, 2))
         got = sel.rows_by_position(df, start, stop)
         assert_frame_equal(got, df.take(range(start, stop)), where=f"rows_by_position(df, {start}, {stop})")
