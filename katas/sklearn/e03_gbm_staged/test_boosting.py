@@ -54,7 +54,9 @@ def test_random_stage_curves(mod, seed):
     assert len(got) == len(accs), f"one accuracy per stage: {len(accs)} expected, got {len(got)}"
     assert got == pytest.approx(accs)
     expected = accs.index(max(accs)) + 1
-    assert best == expected, f"accuracies {accs}: best count is {expected} (first maximum, from 1), got {best}"
+    assert best == expected, (
+        f"accuracies {accs}: best count is {expected} (first maximum, from 1), got {best}"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -29,10 +29,14 @@ def test_manual_soft_vote_on_random_members(mod, classes):
     members = [FixedProba(t, classes) for t in tables]
     X = np.zeros((25, 2))
     proba = mod.soft_vote_proba(members, X)
-    np.testing.assert_allclose(proba, np.mean(tables, axis=0), err_msg="the mean of the members' probabilities")
+    np.testing.assert_allclose(
+        proba, np.mean(tables, axis=0), err_msg="the mean of the members' probabilities"
+    )
     labels = mod.soft_vote_predict(members, X)
     expected = np.asarray(classes)[np.argmax(np.mean(tables, axis=0), axis=1)]
-    np.testing.assert_array_equal(np.asarray(labels), expected, err_msg=f"labels must come from classes_ {classes}")
+    np.testing.assert_array_equal(
+        np.asarray(labels), expected, err_msg=f"labels must come from classes_ {classes}"
+    )
 
 
 def test_build_voting_configuration(mod):
@@ -44,9 +48,15 @@ def test_build_voting_configuration(mod):
     assert names == ["rf", "gbm", "lr"], f"member names {names}"
     rf, gbm, lr = (est for _, est in voting.estimators)
     assert type(rf).__name__ == "RandomForestClassifier" and rf.n_estimators == 50 and rf.random_state == 3
-    assert type(gbm).__name__ == "GradientBoostingClassifier" and gbm.n_estimators == 50 and gbm.random_state == 3
+    assert (
+        type(gbm).__name__ == "GradientBoostingClassifier"
+        and gbm.n_estimators == 50
+        and gbm.random_state == 3
+    )
     steps = [type(step).__name__ for _, step in getattr(lr, "steps", [])]
-    assert steps == ["StandardScaler", "LogisticRegression"], f"'lr' should be scaler + logistic regression: {steps}"
+    assert steps == ["StandardScaler", "LogisticRegression"], (
+        f"'lr' should be scaler + logistic regression: {steps}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +76,9 @@ def test_ensemble_probabilities_are_the_members_mean(mod, wine, fitted):
     X_te = wine[1]
     members = list(fitted.named_estimators_.values())
     ensemble = fitted.predict_proba(X_te)
-    np.testing.assert_allclose(ensemble, np.mean([m.predict_proba(X_te) for m in members], axis=0), atol=1e-12)
+    np.testing.assert_allclose(
+        ensemble, np.mean([m.predict_proba(X_te) for m in members], axis=0), atol=1e-12
+    )
     np.testing.assert_allclose(mod.soft_vote_proba(members, X_te), ensemble, atol=1e-12)
     # VotingClassifier fits its members on labels encoded as 0..k-1; fitted.classes_ decodes them
     decoded = fitted.classes_[np.asarray(mod.soft_vote_predict(members, X_te)).astype(int)]
