@@ -1,0 +1,111 @@
+"""Hidden-test style checks for deployment/q08: CORS headers for the allowed origin only."""
+
+import random
+
+import pytest
+
+ORIGINS = ["https://dashboard.example.org", "https://app.models.example.com", "http://localhost:3000"]
+
+
+@pytest.fixture(params=range(2))
+def case(request, kata, asgi):
+    allowed = random.Random(request.param).choice(ORIGINS)
+    return allowed, asgi(kata.module("app").create_app(allowed))
+
+
+def _lookalikes(origin: str) -> list[str]:
+    scheme, host = origin.split("://")
+    other_scheme = "http" if scheme == "https" else "https"
+    return [
+        f"{origin}.evil.io",
+        f"{origin}:8443" if host.count(":") == 0 else f"{scheme}://{host.split(':')[0]}:9999",
+        f"{other_scheme}://{host}",
+        f"{scheme}://evil-{host}",
+        f"{scheme}://{host.replace('.', 'x', 1)}" if "." in host else f"{scheme}://{host}x",
+        origin.upper(),
+        "null",
+        "https://evil.example",
+    ]
+
+
+def _preflight(client, origin, method="POST", headers="content-type"):
+    return client.options(
+        "/predict",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+    )
+
+
+def test_preflight_from_the_allowed_origin(case):
+    allowed, client = case
+    response = _preflight(client, allowed)
+    assert response.status_code == 200, (
+        f"preflight from {allowed} should be approved, got {response.status_code}"
+    )
+    assert response.headers.get("access-control-allow-origin") == allowed, (
+        f"Access-Control-Allow-Origin should be exactly {allowed!r}, got {response.headers.get('access-control-allow-origin')!r}"
+    )
+    methods = {m.strip().upper() for m in response.headers.get("access-control-allow-methods", "").split(",")}
+    assert {"GET", "POST"} <= methods, f"allow GET and POST, got {methods}"
+    allowed_headers = response.headers.get("access-control-allow-headers", "").lower()
+    assert "content-type" in allowed_headers and "authorization" in allowed_headers, allowed_headers
+    assert response.headers.get("access-control-max-age") == "600", (
+        "let browsers cache the preflight for 600 s"
+    )
+    assert "access-control-allow-credentials" not in response.headers, (
+        "no credentials (cookies) across origins"
+    )
+
+
+def test_simple_request_from_the_allowed_origin(case):
+    allowed, client = case
+    response = client.get("/health", headers={"Origin": allowed})
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.headers.get("access-control-allow-origin") == allowed
+    assert "origin" in response.headers.get("vary", "").lower(), (
+        "answers that depend on Origin must say Vary: Origin"
+    )
+    post = client.post("/predict", json={"features": [1, 2, 3, 4]}, headers={"Origin": allowed})
+    assert post.status_code == 200 and post.headers.get("access-control-allow-origin") == allowed
+
+
+def test_other_origins_get_no_cors_headers(case):
+    allowed, client = case
+    for origin in _lookalikes(allowed):
+        preflight = _preflight(client, origin)
+        assert "access-control-allow-origin" not in preflight.headers, (
+            f"allowed {allowed!r}: a preflight from {origin!r} must not be approved, got "
+            f"Access-Control-Allow-Origin: {preflight.headers.get('access-control-allow-origin')!r}"
+        )
+        simple = client.get("/health", headers={"Origin": origin})
+        assert simple.status_code == 200, (
+            "the server still answers; only the browser hides it from the script"
+        )
+        assert "access-control-allow-origin" not in simple.headers, (
+            f"allowed {allowed!r}: a request from {origin!r} got Access-Control-Allow-Origin: "
+            f"{simple.headers.get('access-control-allow-origin')!r}"
+        )
+
+
+def test_no_origin_means_no_cors_headers(case):
+    _, client = case
+    response = client.get("/health")
+    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_other_methods_are_not_approved(case, method):
+    allowed, client = case
+    response = _preflight(client, allowed, method=method)
+    assert response.status_code >= 400, f"refuse a preflight for {method} (400), got {response.status_code}"
+
+
+def test_unlisted_request_headers_are_not_approved(case):
+    allowed, client = case
+    response = _preflight(client, allowed, headers="content-type, x-debug-mode")
+    assert response.status_code >= 400, (
+        f"a preflight asking for an unlisted header X-Debug-Mode should be refused, got {response.status_code}"
+    )
