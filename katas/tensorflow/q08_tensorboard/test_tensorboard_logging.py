@@ -1,0 +1,104 @@
+"""Hidden-test style checks for tensorflow/q08: event files read back hold the expected tags, steps and values."""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from graders.plugin import kata_files
+
+EPOCHS = 3
+
+
+@pytest.fixture
+def tb(kata):
+    return kata.module("tensorboard_logging")
+
+
+def _scalars(folder: Path) -> dict[str, list[tuple[int, float]]]:
+    """{tag: [(step, value), ...]} from every event file directly inside `folder`."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    for path in sorted(folder.glob("events.out.tfevents.*")):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                if value.metadata.plugin_data.plugin_name not in ("", "scalars"):
+                    continue  # the callback also writes the model's config as text: keep scalars only
+                number = (
+                    float(tf.make_ndarray(value.tensor)) if value.HasField("tensor") else value.simple_value
+                )
+                found.setdefault(value.tag, []).append((event.step, number))
+    return found
+
+
+def test_gap_logger_writes_its_scalar(tb, tmp_path):
+    logger = tb.GapLogger(tmp_path)
+    assert isinstance(logger, keras.callbacks.Callback), "GapLogger must subclass keras.callbacks.Callback"
+    logger.on_train_begin({})
+    for epoch, (loss, val_loss) in enumerate([(1.0, 1.25), (0.5, 1.0), (0.25, 1.5)]):
+        logger.on_epoch_end(epoch, {"loss": loss, "val_loss": val_loss})
+    logger.on_train_end({})
+    folder = tmp_path / "custom"
+    assert folder.is_dir() and list(folder.glob("events.out.tfevents.*")), f"no event file in {folder}"
+    scalars = _scalars(folder)
+    assert "generalisation_gap" in scalars, (
+        f"tags found: {sorted(scalars)}; tf.summary.scalar writes only inside `with writer.as_default():`"
+    )
+    got = sorted(scalars["generalisation_gap"])
+    assert [step for step, _ in got] == [0, 1, 2], f"steps {[s for s, _ in got]}: use Keras's epoch (from 0)"
+    np.testing.assert_allclose(
+        [v for _, v in got], [0.25, 0.5, 1.25], err_msg="val_loss - loss at each epoch"
+    )
+
+
+@pytest.fixture(scope="module")
+def run(request, tmp_path_factory):
+    tb = kata_files(request.config, Path(request.path)).module("tensorboard_logging")
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(160, 6)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("int64")
+    model = keras.Sequential(
+        [keras.Input((6,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)]
+    )
+    model.compile(
+        optimizer="adam",
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    log_dir = tmp_path_factory.mktemp("logs")
+    history = tb.train_with_tensorboard(model, x[:128], y[:128], x[128:], y[128:], log_dir, epochs=EPOCHS)
+    return history, log_dir
+
+
+@pytest.mark.parametrize(("run_name", "prefix"), [("train", ""), ("validation", "val_")])
+def test_tensorboard_callback_logged_each_epoch(run, run_name, prefix):
+    history, log_dir = run
+    folder = log_dir / run_name
+    assert folder.is_dir(), (
+        f"no {run_name}/ folder in the log directory: use keras.callbacks.TensorBoard(log_dir)"
+    )
+    scalars = _scalars(folder)
+    for metric in ("loss", "accuracy"):
+        tag = f"epoch_{metric}"
+        assert tag in scalars, f"{run_name}/: tags {sorted(scalars)}, expected {tag}"
+        got = sorted(scalars[tag])
+        assert [step for step, _ in got] == list(range(EPOCHS)), (
+            f"{run_name}/{tag}: steps {[s for s, _ in got]}"
+        )
+        np.testing.assert_allclose(
+            [v for _, v in got],
+            history.history[prefix + metric],
+            rtol=1e-5,
+            err_msg=f"{run_name}/{tag} should equal the History's {prefix + metric}",
+        )
+
+
+def test_custom_scalar_logged_during_training(run):
+    history, log_dir = run
+    scalars = _scalars(log_dir / "custom")
+    got = sorted(scalars.get("generalisation_gap", []))
+    assert [step for step, _ in got] == list(range(EPOCHS)), f"custom/generalisation_gap steps: {got}"
+    expected = np.array(history.history["val_loss"]) - np.array(history.history["loss"])
+    np.testing.assert_allclose([v for _, v in got], expected, rtol=1e-4, atol=1e-6)
