@@ -12,6 +12,8 @@ import torch
 # Bit-for-bit reproducible runs on CPU: deterministic kernels and a fixed thread count (the result of a
 # parallel reduction can depend on how many threads share it). KATAS_TORCH_THREADS overrides the 2 threads on a
 # crowded machine, where two spinning OpenMP threads per process slow everything down.
+# On CUDA, deterministic cuBLAS matmuls need a fixed workspace, set before CUDA starts (else they raise).
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 torch.use_deterministic_algorithms(True)
 torch.set_num_threads(int(os.environ.get("KATAS_TORCH_THREADS", "2")))
 
