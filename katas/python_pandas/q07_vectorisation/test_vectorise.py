@@ -117,9 +117,9 @@ def test_at_least_20x_faster_than_apply(vec):
     apply_small = _best_of(1, lambda d: d.apply(score_row, axis=1), small)
     # First on the slice: code that is no faster than .apply here stops now, before 10^6 rows of it.
     mine_small = _best_of(2, vec.add_scores, small)
-    assert mine_small * SPEEDUP < apply_small, (
+    assert mine_small * 5 < apply_small, (
         f"on {SLICE:,} rows add_scores took {mine_small:.3f} s and .apply {apply_small:.3f} s: "
-        "that is row-by-row speed, not vectorised"
+        "not even 5x faster on a slice: that is row-by-row speed, not vectorised"
     )
     mine = _best_of(2, vec.add_scores, big)
     apply_estimate = apply_small * BIG / SLICE
