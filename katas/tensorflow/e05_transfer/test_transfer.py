@@ -1,0 +1,127 @@
+"""Hidden-test style checks for tensorflow/e05: injectable weights, a frozen base, a new head, inference-mode BN.
+
+The base is built with weights=None at 32x32 pixels: no download, and fast.
+"""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from graders.plugin import kata_files
+
+SHAPE, CLASSES = (32, 32, 3), 3
+
+
+@pytest.fixture
+def transfer(kata):
+    return kata.module("transfer")
+
+
+@pytest.fixture(scope="module")
+def model(request):
+    transfer = kata_files(request.config, Path(request.path)).module("transfer")
+    keras.utils.set_random_seed(0)
+    return transfer.build_transfer_model(num_classes=CLASSES, input_shape=SHAPE, weights=None)
+
+
+def _parts(model):
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    assert len(nested) == 1, f"expected the MobileNetV2 base as one nested model, found {len(nested)}"
+    return nested[0], model.layers[-1]
+
+
+def _images(n, seed):
+    return np.random.default_rng(seed).integers(0, 256, size=(n, *SHAPE)).astype("float32")
+
+
+def test_weights_argument_reaches_mobilenet(transfer, tmp_path):
+    missing = tmp_path / "no_such_file.weights.h5"
+    with pytest.raises(ValueError, match="weights"):
+        # MobileNetV2 itself refuses a weights path that does not exist: only if the argument is passed on.
+        transfer.build_transfer_model(num_classes=CLASSES, input_shape=SHAPE, weights=str(missing))
+
+
+def test_base_is_frozen_and_only_the_head_is_trainable(model):
+    assert isinstance(model, keras.Model), "build_transfer_model() must return a keras Model"
+    assert tuple(model.input_shape) == (None, *SHAPE), f"input shape {model.input_shape}"
+    assert tuple(model.output_shape) == (None, CLASSES), f"output shape {model.output_shape}"
+    base, head = _parts(model)
+    assert tuple(base.output_shape) == (None, 1280), (
+        f"base output {base.output_shape}: use include_top=False with pooling='avg' (1280 features)"
+    )
+    assert len(base.layers) > 100, "the base should be MobileNetV2"
+    assert base.trainable is False and not base.trainable_weights, "freeze the base: base.trainable = False"
+    assert isinstance(head, keras.layers.Dense) and head.units == CLASSES, "the head is Dense(num_classes)"
+    assert head.activation.__name__ == "softmax", "the head outputs probabilities (softmax)"
+    shapes = sorted(tuple(w.shape) for w in model.trainable_weights)
+    assert shapes == [(CLASSES,), (1280, CLASSES)], (
+        f"trainable weights {shapes}: only the head's kernel and bias"
+    )
+    assert model.optimizer is not None, "compile the model"
+
+
+def test_base_receives_pixels_scaled_to_minus_one_one(model):
+    base, head = _parts(model)
+    seen = []
+    original = base.call
+
+    def spy(*args, **kwargs):  # records what the base is called with
+        seen.append(np.asarray(args[0]))
+        return original(*args, **kwargs)
+
+    base.call = spy
+    try:
+        x = _images(4, 1)
+        outputs = np.asarray(model(x))
+    finally:
+        del base.call
+    assert seen, "the model never called its MobileNetV2 base"
+    np.testing.assert_allclose(
+        seen[-1],
+        x / 127.5 - 1.0,
+        atol=1e-5,
+        err_msg="the base should receive the raw pixels rescaled to [-1, 1]: x / 127.5 - 1",
+    )
+    expected = head(base(x / 127.5 - 1.0, training=False))
+    np.testing.assert_allclose(
+        outputs,
+        np.asarray(expected),
+        rtol=1e-4,
+        atol=1e-5,
+        err_msg="model(x) should be head(base(x / 127.5 - 1))",
+    )
+
+
+def test_batch_norm_runs_in_inference_mode(model):
+    x = _images(6, 2)
+    np.testing.assert_allclose(
+        np.asarray(model(x, training=True)),
+        np.asarray(model(x, training=False)),
+        rtol=1e-5,
+        atol=1e-6,
+        err_msg="with training=True the outputs changed: the base's BatchNorm must stay in inference mode",
+    )
+
+
+def test_a_training_step_moves_only_the_head(model):
+    base, head = _parts(model)
+    base_before = [w.numpy().copy() for w in base.weights]  # kernels and BatchNorm moving statistics
+    head_before = [w.numpy().copy() for w in head.weights]
+    x, y = _images(8, 3), np.zeros(8, dtype="int64")
+    with tf.GradientTape() as tape:
+        loss = keras.losses.sparse_categorical_crossentropy(y, model(x, training=True))
+        loss = tf.reduce_mean(loss)
+    grads = tape.gradient(loss, model.trainable_variables)
+    for variable, grad in zip(model.trainable_variables, grads, strict=True):
+        variable.assign_sub(0.5 * grad)
+    moved = [
+        w.path for w, old in zip(base.weights, base_before, strict=True) if not np.array_equal(w.numpy(), old)
+    ]
+    assert not moved, f"a training step changed the base: {moved[:5]}"
+    # (With random weights MobileNetV2's features are tiny, so the head's kernel barely moves: check the bias.)
+    assert not np.array_equal(head.bias.numpy(), head_before[1]), (
+        "a training step should change the head's bias"
+    )
