@@ -1,0 +1,107 @@
+"""Hidden-test style checks for kaggle/q02: exact CV figures, and each model beats the previous one where it should."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from graders import titanic
+
+
+@pytest.fixture
+def baselines(kata):
+    return kata.module("baselines")
+
+
+def _titanic():
+    train = titanic.generate()[0]
+    X = train[["Pclass", "SibSp", "Parch", "Fare"]].assign(IsFemale=(train["Sex"] == "female").astype(int))
+    return X, train["Survived"]
+
+
+def _linear(seed, n=400):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4)) * [1, 50, 0.1, 1]  # features on very different scales
+    y = ((X[:, 0] + X[:, 1] / 50 + rng.normal(scale=0.3, size=n)) > 0.4).astype(int)
+    return X, y
+
+
+def _xor(seed, n=400):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n, 3))
+    y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(int)
+    return X, y
+
+
+def _reference(X, y, seed, n_splits=5):
+    cv = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+    models = {
+        "majority": DummyClassifier(strategy="most_frequent"),
+        "logistic": make_pipeline(StandardScaler(), LogisticRegression()),
+        "tree": DecisionTreeClassifier(max_depth=4, random_state=seed),
+    }
+    return pd.Series({k: cross_val_score(m, X, y, cv=cv).mean() for k, m in models.items()}, name="accuracy")
+
+
+def test_models_in_order(baselines):
+    models = baselines.baseline_models(seed=3)
+    assert list(models) == ["majority", "logistic", "tree"], f"names/order: {list(models)}"
+    X, y = _linear(0)
+    majority = models["majority"].fit(X, y).predict(X)
+    assert (majority == np.bincount(y).argmax()).all(), (
+        "the majority baseline always answers the most frequent class"
+    )
+    assert models["tree"].get_params()["max_depth"] == 4 and models["tree"].get_params()["random_state"] == 3
+
+
+@pytest.mark.parametrize(("data", "seed", "n_splits"), [("titanic", 0, 5), ("linear", 1, 5), ("xor", 2, 4)])
+def test_compare_matches_reference(baselines, data, seed, n_splits):
+    X, y = {"titanic": _titanic, "linear": lambda: _linear(seed), "xor": lambda: _xor(seed)}[data]()
+    got = baselines.compare_baselines(X, y, seed=seed, n_splits=n_splits)
+    expected = _reference(X, y, seed, n_splits)
+    assert isinstance(got, pd.Series) and got.name == "accuracy", "return a Series named 'accuracy'"
+    assert list(got.index) == list(expected.index), f"index {list(got.index)}"
+    pd.testing.assert_series_equal(got.astype(float), expected, rtol=1e-12)
+
+
+def test_each_climbs_where_it_should(baselines):
+    linear = baselines.compare_baselines(*_linear(5), seed=5)
+    assert linear["logistic"] >= linear["majority"] + 0.2, (
+        f"linear data: logistic should beat majority: {dict(linear)}"
+    )
+    assert linear["logistic"] >= linear["tree"] - 0.01, (
+        f"linear data: the tree should not beat logistic: {dict(linear)}"
+    )
+    xor = baselines.compare_baselines(*_xor(6), seed=6)
+    assert xor["logistic"] <= xor["majority"] + 0.08, (
+        f"XOR: a linear model is no better than the floor: {dict(xor)}"
+    )
+    assert xor["tree"] >= xor["logistic"] + 0.3, f"XOR: the tree should win clearly: {dict(xor)}"
+    survival = baselines.compare_baselines(*_titanic())
+    assert survival["majority"] < survival["logistic"] <= survival["tree"] + 0.02, (
+        f"Titanic: {dict(survival)}"
+    )
+    assert baselines.choose_baseline(xor) == "tree" and baselines.choose_baseline(linear, 0.02) == "logistic"
+
+
+@pytest.mark.parametrize(
+    ("scores", "tolerance", "expected"),
+    [
+        ({"majority": 0.62, "logistic": 0.790, "tree": 0.795}, 0.01, "logistic"),
+        ({"majority": 0.62, "logistic": 0.70, "tree": 0.80}, 0.01, "tree"),
+        ({"majority": 0.62, "logistic": 0.61, "tree": 0.60}, 0.01, "majority"),
+        ({"majority": 0.62, "logistic": 0.790, "tree": 0.795}, 0.0, "tree"),
+        ({"zeta": 0.70, "alpha": 0.75, "mid": 0.74}, 0.02, "alpha"),
+        ({"zeta": 0.74, "alpha": 0.75, "mid": 0.74}, 0.02, "zeta"),
+    ],
+)
+def test_choose_baseline(baselines, scores, tolerance, expected):
+    got = baselines.choose_baseline(pd.Series(scores), tolerance=tolerance)
+    assert got == expected, (
+        f"choose_baseline({scores}, tolerance={tolerance}) gave {got!r}, expected {expected!r}"
+    )
