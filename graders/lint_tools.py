@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +84,65 @@ def dockerfile_instructions(text: str) -> list[dict]:
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
     return [item for item in parser.structure if item["instruction"] != "COMMENT"]
+
+
+# --- .dockerignore semantics (Docker's own rules, as in moby's patternmatcher) --------------------------------
+
+
+def _dockerignore_regex(pattern: str) -> re.Pattern:
+    """`*` and `?` stay within one path segment, `**` spans any number of segments, `[...]` is a class."""
+    out, i = "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**", i):
+            i += 2
+            if pattern.startswith("/", i):
+                out, i = out + "(?:.*/)?", i + 1
+            else:
+                out += ".*"
+            continue
+        if char == "*":
+            out += "[^/]*"
+        elif char == "?":
+            out += "[^/]"
+        elif char == "[" and (end := pattern.find("]", i)) != -1:
+            out, i = out + pattern[i : end + 1], end + 1
+            continue
+        elif char == "\\" and i + 1 < len(pattern):
+            out, i = out + re.escape(pattern[i + 1]), i + 2
+            continue
+        else:
+            out += re.escape(char)
+        i += 1
+    return re.compile(out)
+
+
+def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
+    """(is_exception, regex) for each pattern line of a .dockerignore; comments and blank lines skipped."""
+    rules = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        line = posixpath.normpath(line[1:].strip() if negate else line).lstrip("/")
+        rules.append((negate, _dockerignore_regex(line)))
+    return rules
+
+
+def dockerignore_excludes(text: str, path: str) -> bool:
+    """Does this .dockerignore keep `path` (relative to the context, with /) out of the build context?
+
+    A pattern matching a parent folder excludes everything inside it; the last matching line wins, and a line
+    starting with `!` re-includes.
+    """
+    parts = path.strip("/").split("/")
+    candidates = ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
+    excluded = False
+    for negate, regex in dockerignore_rules(text):
+        if any(regex.fullmatch(candidate) for candidate in candidates):
+            excluded = not negate
+    return excluded
 
 
 # --- Docker images, where an engine answers (tests marked @pytest.mark.docker) -------------------------------
