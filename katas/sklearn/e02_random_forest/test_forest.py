@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_iris, load_wine
+from sklearn.datasets import load_iris
 from sklearn.model_selection import train_test_split
 
 
@@ -33,42 +33,43 @@ def test_importance_table_from_a_given_model(mod):
     pd.testing.assert_frame_equal(table, expected, check_dtype=False)
 
 
-def test_forest_has_100_trees_and_the_seed(mod, iris):
+@pytest.fixture(scope="module")
+def forest42(kata_shared, iris):
     X_tr, _, y_tr, _, _ = iris
-    model = mod.train_forest(X_tr, y_tr, seed=5)
+    return kata_shared.module("forest").train_forest(X_tr, y_tr, seed=42)
+
+
+def test_forest_has_100_trees_and_the_seed(forest42):
+    model = forest42
     assert type(model).__name__ == "RandomForestClassifier", f"got {type(model).__name__}"
     assert model.n_estimators == 100 and len(model.estimators_) == 100, (
         "the forest needs exactly 100 fitted trees"
     )
-    assert model.random_state == 5, f"random_state should be the seed 5, got {model.random_state!r}"
+    assert model.random_state == 42, f"random_state should be the seed 42, got {model.random_state!r}"
 
 
-def test_accuracy_floor_on_held_out_iris(mod, iris):
-    X_tr, X_te, y_tr, y_te, _ = iris
-    model = mod.train_forest(X_tr, y_tr)
-    accuracy = float(np.mean(model.predict(X_te) == y_te))
+def test_accuracy_floor_on_held_out_iris(forest42, iris):
+    _, X_te, _, y_te, _ = iris
+    accuracy = float(np.mean(forest42.predict(X_te) == y_te))
     assert accuracy >= 0.9, f"test accuracy {accuracy:.3f} < 0.9"
 
 
-def test_same_seed_reproduces_the_model(mod, iris):
+def test_same_seed_reproduces_the_model_other_seed_does_not(mod, forest42, iris):
     X_tr, X_te, y_tr, _, _ = iris
-    first = mod.train_forest(X_tr, y_tr, seed=42).predict_proba(X_te)
-    second = mod.train_forest(X_tr, y_tr, seed=42).predict_proba(X_te)
+    again = mod.train_forest(X_tr, y_tr, seed=42).predict_proba(X_te)
     np.testing.assert_array_equal(
-        first, second, err_msg="two fits with the same seed must give the same forest"
+        forest42.predict_proba(X_te), again, err_msg="two fits with the same seed must give the same forest"
+    )
+    other = mod.train_forest(X_tr, y_tr, seed=7)
+    assert other.random_state == 7, f"random_state should be the seed 7, got {other.random_state!r}"
+    assert not np.array_equal(other.predict_proba(X_te), again), (
+        "seeds 7 and 42 gave identical forests: is random_state=seed passed?"
     )
 
 
-def test_other_seed_other_forest(mod):
-    X, y = load_wine(return_X_y=True)
-    a = mod.train_forest(X, y, seed=1).predict_proba(X[:40])
-    b = mod.train_forest(X, y, seed=2).predict_proba(X[:40])
-    assert not np.array_equal(a, b), "seeds 1 and 2 gave identical forests: is random_state=seed passed?"
-
-
-def test_importances_of_the_trained_forest(mod, iris):
-    X_tr, _, y_tr, _, names = iris
-    model = mod.train_forest(X_tr, y_tr)
+def test_importances_of_the_trained_forest(mod, forest42, iris):
+    names = iris[4]
+    model = forest42
     table = mod.importance_table(model, names)
     assert abs(table["importance"].sum() - 1.0) < 1e-9, (
         f"importances sum to {table['importance'].sum()}, not 1"

@@ -102,7 +102,7 @@ def test_results_frame_of_a_tree_search(mod, iris):
 
 def test_results_frame_of_the_roadmap_forest_grid(mod, iris):
     X_tr, _, y_tr, _ = iris
-    grid = {"n_estimators": [10, 20], "max_depth": [2, 4]}
+    grid = {"n_estimators": [5, 10], "max_depth": [2, 4]}
     search = mod.run_grid_search(RandomForestClassifier(random_state=42), grid, X_tr, y_tr, cv=3)
     _check_frame(mod.results_frame(search), search)
 

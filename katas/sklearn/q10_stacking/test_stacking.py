@@ -54,10 +54,19 @@ def test_build_stacking_configuration(mod):
     assert not hasattr(stack, "estimators_"), "return it unfitted"
 
 
-def test_manual_stack_equals_stacking_classifier(mod, cancer):
-    X_tr, X_te, y_tr, _ = cancer
+@pytest.fixture(scope="module")
+def manual(kata_shared, cancer):
+    X_tr, _, y_tr, _ = cancer
     given = members()
-    fitted, final = mod.fit_manual_stack(given, LogisticRegression(max_iter=1000), X_tr, y_tr, CV)
+    fitted, final = kata_shared.module("stacking").fit_manual_stack(
+        given, LogisticRegression(max_iter=1000), X_tr, y_tr, CV
+    )
+    return given, fitted, final
+
+
+def test_manual_stack_equals_stacking_classifier(mod, cancer, manual):
+    X_tr, X_te, y_tr, _ = cancer
+    given, fitted, final = manual
     assert len(fitted) == 3, "one refitted member per estimator"
     assert not hasattr(given[0][1], "tree_"), "clone the estimators: the caller's objects must stay unfitted"
     manual = np.asarray(mod.predict_manual_stack(fitted, final, X_te))
@@ -76,9 +85,9 @@ def test_manual_stack_equals_stacking_classifier(mod, cancer):
     )
 
 
-def test_stack_is_not_worse_than_its_best_member(mod, cancer):
+def test_stack_is_not_worse_than_its_best_member(mod, cancer, manual):
     X_tr, X_te, y_tr, y_te = cancer
-    fitted, final = mod.fit_manual_stack(members(), LogisticRegression(max_iter=1000), X_tr, y_tr, CV)
+    _, fitted, final = manual
     proba = np.asarray(mod.predict_manual_stack(fitted, final, X_te))
     scores = {name: est.fit(X_tr, y_tr) for name, est in members()}
     losses = {name: log_loss(y_te, model.predict_proba(X_te)) for name, model in scores.items()}
