@@ -143,6 +143,7 @@ class PostgresServer:
     url: str
     backend: str
     version: str = ""
+    version_num: int = 0
     _stopper: object = None
     _admin: object = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -175,8 +176,10 @@ class PostgresServer:
         name = database_name(hint)
         sql = f"CREATE DATABASE {quote_ident(name)}"
         if template:
-            # FILE_COPY copies the template's files as they are: far faster than WAL_LOG for large templates.
-            sql += f" TEMPLATE {quote_ident(template)} STRATEGY FILE_COPY"
+            sql += f" TEMPLATE {quote_ident(template)}"
+            if self.version_num >= 150000:
+                # FILE_COPY copies the template's files as they are: faster than WAL_LOG for large templates.
+                sql += " STRATEGY FILE_COPY"
         self._execute(sql)
         self._created.add(name)
         if statement_timeout:
@@ -216,6 +219,7 @@ def start_server(backend: str | None = None) -> PostgresServer:
         raise ValueError(f"unknown backend {backend!r}: one of {BACKENDS}")
     try:
         server.version = str(server._execute("SHOW server_version")[0][0])
+        server.version_num = int(server._execute("SHOW server_version_num")[0][0])
     except Exception:
         server.stop()
         raise

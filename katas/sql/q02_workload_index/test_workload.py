@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import psycopg
 import pytest
 
 from graders.sql_checks import plan_root, walk
@@ -14,23 +15,31 @@ def workload(kata):
     return kata.module("workload")
 
 
+def _build_events(url):
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            """
+            CREATE TABLE events AS
+            SELECT g::bigint AS id,
+                   (g * 7907 % 2000 + 1)::int AS user_id,
+                   (ARRAY['click', 'view', 'buy', 'share'])[g % 4 + 1] AS kind,
+                   TIMESTAMP '2024-01-01' + (g * 157 % 200000) * INTERVAL '150 seconds' AS created_at,
+                   md5(g::text) AS payload
+            FROM generate_series(1, 200000) AS g
+            """
+        )
+        conn.execute("ALTER TABLE events ADD PRIMARY KEY (id)")
+        conn.execute("VACUUM (ANALYZE) events")
+
+
 @pytest.fixture
-def events(admin):
-    admin.execute(
-        """
-        CREATE TABLE events AS
-        SELECT g::bigint AS id,
-               (g * 7907 % 2000 + 1)::int AS user_id,
-               (ARRAY['click', 'view', 'buy', 'share'])[g % 4 + 1] AS kind,
-               TIMESTAMP '2024-01-01' + (g * 157 % 200000) * INTERVAL '150 seconds' AS created_at,
-               md5(g::text) AS payload
-        FROM generate_series(1, 200000) AS g
-        """
-    )
-    admin.execute("ALTER TABLE events ADD PRIMARY KEY (id)")
-    admin.execute("SET max_parallel_workers_per_gather = 0")
-    admin.execute("VACUUM (ANALYZE) events")
-    return admin
+def events(postgres_server, postgres_template):
+    """A fresh copy (per test) of a seeded events table built once per session."""
+    name = postgres_template.clone("q02_events", _build_events)
+    with psycopg.connect(postgres_server.url_for(name), autocommit=True) as conn:
+        conn.execute("SET max_parallel_workers_per_gather = 0")
+        yield conn
+    postgres_server.drop_database(name)
 
 
 @pytest.mark.parametrize(
