@@ -1,0 +1,88 @@
+"""Hidden-test style checks for pytorch/q09: TorchScript and ONNX exports reloaded and compared with eager."""
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from torch import nn
+
+BATCHES = (1, 5, 17)
+
+
+@pytest.fixture
+def export(kata):
+    return kata.module("export")
+
+
+def _model() -> nn.Module:
+    """A model whose train and eval modes differ, left in train mode with non-trivial batch-norm statistics."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 3))
+    with torch.no_grad():
+        for _ in range(3):
+            model(torch.randn(32, 6) * 2 + 1)
+    return model.train()
+
+
+def _expected(model, x):
+    model.eval()
+    with torch.no_grad():
+        return model(x)
+
+
+def _inputs():
+    gen = torch.Generator().manual_seed(3)
+    return [torch.randn(n, 6, generator=gen) for n in BATCHES]
+
+
+@pytest.mark.parametrize("method", ["script", "trace"])
+def test_torchscript_round_trip(export, tmp_path, method):
+    model = _model()
+    path = tmp_path / f"model_{method}.pt"
+    export.export_torchscript(model, torch.randn(4, 6), path, method=method)
+    assert path.is_file(), f"export_torchscript(method={method!r}) wrote no file at {path}"
+    loaded = export.load_torchscript(path)
+    assert isinstance(loaded, torch.jit.ScriptModule), f"load_torchscript returned {type(loaded).__name__}"
+    for x in _inputs():
+        with torch.no_grad():
+            got = loaded(x)
+        expected = _expected(model, x)
+        assert torch.allclose(got, expected, atol=1e-5), (
+            f"TorchScript ({method}) on a batch of {len(x)} differs from the eager model in eval mode by "
+            f"{(got - expected).abs().max():.3g}: export in eval mode"
+        )
+
+
+def test_unknown_method(export, tmp_path):
+    with pytest.raises(ValueError):
+        export.export_torchscript(_model(), torch.randn(4, 6), tmp_path / "m.pt", method="compile")
+
+
+def test_onnx_round_trip(export, tmp_path):
+    model = _model()
+    path = tmp_path / "model.onnx"
+    export.export_onnx(model, torch.randn(4, 6), path)
+    assert path.is_file(), f"export_onnx wrote no file at {path}"
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto)
+    assert [i.name for i in proto.graph.input] == ["input"], (
+        f"graph inputs {[i.name for i in proto.graph.input]}"
+    )
+    assert [o.name for o in proto.graph.output] == ["output"], (
+        f"graph outputs {[o.name for o in proto.graph.output]}"
+    )
+    for x in _inputs():
+        try:
+            got = export.run_onnx(path, x.numpy())
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            pytest.fail(
+                f"onnxruntime failed on a batch of {len(x)} (is the batch dimension dynamic?): {exc!s:.300}"
+            )
+        assert isinstance(got, np.ndarray), f"run_onnx must return a NumPy array, got {type(got).__name__}"
+        expected = _expected(model, x).numpy()
+        assert got.shape == expected.shape, f"ONNX output shape {got.shape}, expected {expected.shape}"
+        assert np.allclose(got, expected, atol=1e-5), (
+            f"ONNX output on a batch of {len(x)} differs from eager by {np.abs(got - expected).max():.3g}"
+        )
