@@ -22,8 +22,16 @@ from graders import docker_engine
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("docker") is not None and not docker_engine.docker_available():
+    if item.get_closest_marker("docker") is None:
+        return
+    if not docker_engine.docker_available():
         pytest.skip(docker_engine.why_unavailable())
+    from graders import lint_tools
+
+    try:
+        lint_tools.find_tool("docker")
+    except lint_tools.ToolMissing:
+        pytest.skip("a Docker engine answers, but the docker command-line client is not installed")
 
 
 @pytest.fixture(autouse=True)
