@@ -8,6 +8,7 @@ in its failure message which policy applied and which row differs.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,13 +50,9 @@ def _plain(value: Any) -> Any:
     """numpy scalars and pandas NA/NaT → plain Python values."""
     if value is None:
         return None
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    pd = sys.modules.get("pandas")  # never imported just for this: without pandas there is no pandas value
+    if pd is not None and (value is pd.NA or value is pd.NaT):
+        return None
     item = getattr(value, "item", None)
     if callable(item) and type(value).__module__ == "numpy":
         return item()
@@ -77,10 +74,7 @@ def values_equal(a: Any, b: Any, policy: Policy = Policy()) -> bool:
 
 def rows_of(result: Any) -> tuple[list[str] | None, list[tuple]]:
     """(column names or None, rows as tuples) from a DataFrame, a list of dicts, or a list of sequences."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        pd = None
+    pd = sys.modules.get("pandas")
     if pd is not None and isinstance(result, pd.DataFrame):
         return [str(c) for c in result.columns], [
             tuple(_plain(v) for v in row) for row in result.itertuples(index=False)
