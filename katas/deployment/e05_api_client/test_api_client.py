@@ -126,7 +126,7 @@ def test_retry_after_header_is_honoured(client, server):
 
 def test_a_slow_answer_times_out_and_is_retried(client, server):
     base_url, script = server
-    script.load([("slow", 0.8), ("ok", 2)])
+    script.load([("slow", 1.5), ("ok", 2)])
     sleeps = Sleeps()
     start = time.perf_counter()
     assert client.predict(base_url, [1, 2, 3, 4], timeout=0.2, retries=2, sleep=sleeps) == 2
@@ -134,16 +134,16 @@ def test_a_slow_answer_times_out_and_is_retried(client, server):
     assert script.hits == 2 and len(sleeps) == 1, (
         f"a timeout counts as a failed attempt: {script.hits} requests"
     )
-    assert elapsed < 0.7, f"timeout=0.2 should cut the 0.8 s answer short; the call took {elapsed:.2f} s"
+    assert elapsed < 1.2, f"timeout=0.2 should cut the 1.5 s answer short; the call took {elapsed:.2f} s"
 
 
 def test_always_slow_raises_prediction_error_not_httpx(client, server):
     base_url, script = server
-    script.load([("slow", 0.8)])
+    script.load([("slow", 1.5)])
     start = time.perf_counter()
     with pytest.raises(client.PredictionError):
         client.predict(base_url, [1, 2, 3, 4], timeout=0.15, retries=1, sleep=Sleeps())
-    assert time.perf_counter() - start < 0.75, "two attempts of at most 0.15 s each"
+    assert time.perf_counter() - start < 1.2, "two attempts of at most 0.15 s each"
 
 
 def test_unreachable_server_is_retried_then_reported(client, unused_port):
