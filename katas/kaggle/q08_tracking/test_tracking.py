@@ -70,7 +70,7 @@ def test_code_version(tracking, repo, tmp_path):
 @pytest.fixture
 def two_runs(tracking, repo, titanic_dir, tmp_path):
     folder, _ = repo
-    params = {"n_estimators": 30, "max_depth": 5}
+    params = {"n_estimators": 12, "max_depth": 5}
     logs = [
         tracking.run_experiment(
             titanic_dir / "train.csv", params, tmp_path / f"run{i}", seed=7, repo_dir=folder
