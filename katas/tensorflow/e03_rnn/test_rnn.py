@@ -8,7 +8,7 @@ import pytest
 
 from graders.plugin import kata_files
 
-EPOCHS, BATCH = 20, 128
+EPOCHS, BATCH = 10, 128
 
 
 @pytest.fixture
