@@ -36,3 +36,24 @@ def assert_frame_equal(actual, expected, *, where: str = "result", **options) ->
         pd.testing.assert_frame_equal(actual, expected, **options)
     except AssertionError as exc:
         raise AssertionError(f"{where} differs from the expected frame:\n{exc}") from None
+
+
+class CountingIterator:
+    """Wraps an iterator, counts the items pulled, and refuses to be drained far ahead: a laziness probe."""
+
+    def __init__(self, source, limit: int = 10_000):
+        self.source = iter(source)
+        self.pulls = 0
+        self.limit = limit
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.pulls += 1
+        if self.pulls > self.limit:
+            raise RuntimeError(
+                f"more than {self.limit} items were pulled from an endless iterator: the function is not "
+                "lazy (it builds a list, or calls list()/sorted() on its input)"
+            )
+        return next(self.source)

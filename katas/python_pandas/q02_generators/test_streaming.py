@@ -6,35 +6,14 @@ import tracemalloc
 
 import pytest
 
-from graders.checks import assert_typed_equal
+from graders.checks import CountingIterator, assert_typed_equal
 
-PULL_LIMIT = 10_000
 LINES = 20_000
 
 
 @pytest.fixture
 def st(kata):
     return kata.module("streaming")
-
-
-class CountingIterator:
-    """Wraps an iterator, counts the items pulled and refuses to be drained far ahead."""
-
-    def __init__(self, source):
-        self.source = iter(source)
-        self.pulls = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        self.pulls += 1
-        if self.pulls > PULL_LIMIT:
-            raise RuntimeError(
-                f"more than {PULL_LIMIT} items were pulled from an endless iterator: the function is not "
-                "lazy (it builds a list, or calls list()/sorted() on its input)"
-            )
-        return next(self.source)
 
 
 @pytest.fixture(scope="module")
