@@ -10,7 +10,6 @@ import pytest
 from graders.checks import CountingIterator, assert_typed_equal
 
 
-
 @pytest.fixture
 def comp(kata):
     return kata.module("comprehensions")
