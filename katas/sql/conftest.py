@@ -13,13 +13,3 @@ def admin(postgres_url):
 
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         yield conn
-
-
-@pytest.fixture
-def engine(postgres_sqlalchemy_url):
-    """A SQLAlchemy engine on the test's fresh database (psycopg 3 driver), disposed after the test."""
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(postgres_sqlalchemy_url)
-    yield engine
-    engine.dispose()

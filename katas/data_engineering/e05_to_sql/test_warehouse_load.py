@@ -41,19 +41,10 @@ def wl(kata):
     return kata.module("warehouse_load")
 
 
-@pytest.fixture
-def engine(postgres_sqlalchemy_url):
-    from sqlalchemy import create_engine
-
-    eng = create_engine(postgres_sqlalchemy_url)
-    yield eng
-    eng.dispose()
-
-
-def column_types(engine, table: str) -> dict:
+def column_types(postgres_engine, table: str) -> dict:
     from sqlalchemy import text
 
-    with engine.connect() as conn:
+    with postgres_engine.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
@@ -64,16 +55,16 @@ def column_types(engine, table: str) -> dict:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def read_back(engine, table: str) -> pd.DataFrame:
+def read_back(postgres_engine, table: str) -> pd.DataFrame:
     from sqlalchemy import text
 
-    with engine.connect() as conn:
+    with postgres_engine.connect() as conn:
         rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY order_id')).mappings().all()
     return pd.DataFrame([dict(r) for r in rows])
 
 
-def check_rows(engine, table: str, expected: pd.DataFrame) -> None:
-    got = read_back(engine, table)
+def check_rows(postgres_engine, table: str, expected: pd.DataFrame) -> None:
+    got = read_back(postgres_engine, table)
     assert len(got) == len(expected), f"{table}: {len(got)} rows in the table, expected {len(expected)}"
     exp = expected.sort_values("order_id").reset_index(drop=True)
     assert got["order_id"].tolist() == exp["order_id"].tolist(), f"{table}: order_id values differ"
@@ -90,11 +81,11 @@ def check_rows(engine, table: str, expected: pd.DataFrame) -> None:
     assert got["paid"].tolist() == exp["paid"].tolist(), f"{table}: paid differs"
 
 
-def test_column_types_and_rows(wl, engine):
+def test_column_types_and_rows(wl, postgres_engine):
     orders = make_orders(57, 0)
-    count = wl.load_orders(orders, engine, table="orders")
+    count = wl.load_orders(orders, postgres_engine, table="orders")
     assert count == 57, f"load_orders should return the table's row count, 57, got {count!r}"
-    types = column_types(engine, "orders")
+    types = column_types(postgres_engine, "orders")
     assert list(types) == list(EXPECTED_TYPES), (
         f"columns {list(types)} (no index column), expected {list(EXPECTED_TYPES)}"
     )
@@ -104,11 +95,11 @@ def test_column_types_and_rows(wl, engine):
         )
         if want[0] == "numeric":
             assert types[name][2:] == want[2:], f"column {name}: precision/scale {types[name][2:]} != (12, 2)"
-    check_rows(engine, "orders", orders)
+    check_rows(postgres_engine, "orders", orders)
 
 
 @pytest.mark.parametrize(("n", "chunksize"), [(1000, 100), (250, 64)])
-def test_inserts_in_chunks(wl, engine, n, chunksize):
+def test_inserts_in_chunks(wl, postgres_engine, n, chunksize):
     from sqlalchemy import event
 
     inserts = []
@@ -117,33 +108,35 @@ def test_inserts_in_chunks(wl, engine, n, chunksize):
         if statement.lstrip().upper().startswith("INSERT"):
             inserts.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(postgres_engine, "before_cursor_execute", count)
     try:
-        wl.load_orders(make_orders(n, 1), engine, table="chunked", chunksize=chunksize)
+        wl.load_orders(make_orders(n, 1), postgres_engine, table="chunked", chunksize=chunksize)
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(postgres_engine, "before_cursor_execute", count)
     assert len(inserts) == math.ceil(n / chunksize), (
         f"{n} rows with chunksize={chunksize} should take {math.ceil(n / chunksize)} INSERT batches, "
         f"took {len(inserts)}"
     )
 
 
-def test_if_exists_behaviour(wl, engine):
+def test_if_exists_behaviour(wl, postgres_engine):
     from sqlalchemy import text
 
     first, second = make_orders(30, 2), make_orders(20, 3, start_id=1000)
-    wl.load_orders(first, engine, table="o")
+    wl.load_orders(first, postgres_engine, table="o")
     with pytest.raises(ValueError):
-        wl.load_orders(second, engine, table="o", if_exists="fail")
-    assert wl.load_orders(second, engine, table="o", if_exists="append") == 50, "append adds the rows"
-    check_rows(engine, "o", pd.concat([first, second]))
-    with engine.begin() as conn:
+        wl.load_orders(second, postgres_engine, table="o", if_exists="fail")
+    assert wl.load_orders(second, postgres_engine, table="o", if_exists="append") == 50, (
+        "append adds the rows"
+    )
+    check_rows(postgres_engine, "o", pd.concat([first, second]))
+    with postgres_engine.begin() as conn:
         conn.execute(text('ALTER TABLE "o" ADD PRIMARY KEY (order_id)'))
-    assert wl.load_orders(first, engine, table="o", if_exists="delete_rows") == 30, (
+    assert wl.load_orders(first, postgres_engine, table="o", if_exists="delete_rows") == 30, (
         "delete_rows keeps only the new rows"
     )
-    check_rows(engine, "o", first)
-    with engine.connect() as conn:
+    check_rows(postgres_engine, "o", first)
+    with postgres_engine.connect() as conn:
         pk = conn.execute(
             text(
                 "SELECT count(*) FROM information_schema.table_constraints "
@@ -151,17 +144,19 @@ def test_if_exists_behaviour(wl, engine):
             )
         ).scalar_one()
     assert pk == 1, "delete_rows must keep the table (and its primary key)"
-    assert wl.load_orders(second, engine, table="o", if_exists="replace") == 20
-    assert column_types(engine, "o")["amount"][0] == "numeric", "replace recreates the table: keep the types"
-    check_rows(engine, "o", second)
+    assert wl.load_orders(second, postgres_engine, table="o", if_exists="replace") == 20
+    assert column_types(postgres_engine, "o")["amount"][0] == "numeric", (
+        "replace recreates the table: keep the types"
+    )
+    check_rows(postgres_engine, "o", second)
 
 
-def test_a_failing_chunk_leaves_the_table_unchanged(wl, engine):
+def test_a_failing_chunk_leaves_the_table_unchanged(wl, postgres_engine):
     base = make_orders(40, 4)
-    wl.load_orders(base, engine, table="t")
+    wl.load_orders(base, postgres_engine, table="t")
     bad = make_orders(300, 5, start_id=500)
     bad.loc[280, "customer"] = "x" * 60  # too long for varchar(40): the last chunk fails in PostgreSQL
     for mode in ("append", "delete_rows"):
         with pytest.raises(Exception):  # noqa: B017 - the driver's error class is the learner's business
-            wl.load_orders(bad, engine, table="t", if_exists=mode, chunksize=50)
-        check_rows(engine, "t", base)
+            wl.load_orders(bad, postgres_engine, table="t", if_exists=mode, chunksize=50)
+        check_rows(postgres_engine, "t", base)

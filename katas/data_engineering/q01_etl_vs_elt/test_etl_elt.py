@@ -56,19 +56,10 @@ def ee(kata):
     return kata.module("etl_elt")
 
 
-@pytest.fixture
-def engine(postgres_sqlalchemy_url):
-    from sqlalchemy import create_engine
-
-    eng = create_engine(postgres_sqlalchemy_url)
-    yield eng
-    eng.dispose()
-
-
-def final_table(engine, name: str) -> list[tuple]:
+def final_table(postgres_engine, name: str) -> list[tuple]:
     from sqlalchemy import text
 
-    with engine.connect() as conn:
+    with postgres_engine.connect() as conn:
         types = dict(
             conn.execute(
                 text(
@@ -101,23 +92,23 @@ def compare(got: list[tuple], expected: list[tuple], where: str) -> None:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_etl(ee, engine, tmp_path, seed):
+def test_etl(ee, postgres_engine, tmp_path, seed):
     expected = make_source(tmp_path / "orders.csv", seed)
-    assert ee.etl(str(tmp_path / "orders.csv"), engine) == len(expected)
-    compare(final_table(engine, "etl_daily_revenue"), expected, "etl_daily_revenue")
+    assert ee.etl(str(tmp_path / "orders.csv"), postgres_engine) == len(expected)
+    compare(final_table(postgres_engine, "etl_daily_revenue"), expected, "etl_daily_revenue")
 
 
 @pytest.mark.parametrize("seed", [0, 2])
-def test_elt(ee, engine, tmp_path, seed):
+def test_elt(ee, postgres_engine, tmp_path, seed):
     from sqlalchemy import text
 
     path = tmp_path / "orders.csv"
     expected = make_source(path, seed)
-    assert ee.elt(str(path), engine) == len(expected)
-    compare(final_table(engine, "elt_daily_revenue"), expected, "elt_daily_revenue")
+    assert ee.elt(str(path), postgres_engine) == len(expected)
+    compare(final_table(postgres_engine, "elt_daily_revenue"), expected, "elt_daily_revenue")
     with open(path) as handle:
         raw_rows = sum(1 for _ in handle) - 1
-    with engine.connect() as conn:
+    with postgres_engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM raw_orders")).scalar_one()
         types = {
             r[1]
@@ -132,12 +123,15 @@ def test_elt(ee, engine, tmp_path, seed):
     assert types == {"text"}, f"raw_orders holds the source as text, untouched: column types {types}"
 
 
-def test_both_agree_and_rerun_replaces(ee, engine, tmp_path):
+def test_both_agree_and_rerun_replaces(ee, postgres_engine, tmp_path):
     make_source(tmp_path / "a.csv", 3)
     expected = make_source(tmp_path / "b.csv", 4)
     for run in (ee.etl, ee.elt):
-        run(str(tmp_path / "a.csv"), engine)
-        run(str(tmp_path / "b.csv"), engine)  # a second run replaces the first one's tables
-    etl_rows, elt_rows = final_table(engine, "etl_daily_revenue"), final_table(engine, "elt_daily_revenue")
+        run(str(tmp_path / "a.csv"), postgres_engine)
+        run(str(tmp_path / "b.csv"), postgres_engine)  # a second run replaces the first one's tables
+    etl_rows, elt_rows = (
+        final_table(postgres_engine, "etl_daily_revenue"),
+        final_table(postgres_engine, "elt_daily_revenue"),
+    )
     compare(etl_rows, expected, "etl_daily_revenue after a re-run")
     assert etl_rows == elt_rows, "ETL and ELT must produce identical final tables"

@@ -57,15 +57,15 @@ def expected(data, min_amount):
     return frame.astype({"order_id": "int64", "amount": "float64"})
 
 
-def test_returns_a_frame_with_the_columns(join_orders, engine, data):
-    got = join_orders.orders_with_customers(engine, 0.0)
+def test_returns_a_frame_with_the_columns(join_orders, postgres_engine, data):
+    got = join_orders.orders_with_customers(postgres_engine, 0.0)
     assert isinstance(got, pd.DataFrame), f"expected a DataFrame, got {type(got).__name__}"
     assert list(got.columns) == COLUMNS, f"columns {list(got.columns)} != {COLUMNS}"
 
 
 @pytest.mark.parametrize("min_amount", [0.0, 100.0, 250.5, 480.0])
-def test_exact_rows(join_orders, engine, data, min_amount):
-    got = join_orders.orders_with_customers(engine, min_amount)
+def test_exact_rows(join_orders, postgres_engine, data, min_amount):
+    got = join_orders.orders_with_customers(postgres_engine, min_amount)
     want = expected(data, min_amount)
     assert len(want) > 0
     assert_frame_equal(
@@ -79,14 +79,14 @@ def test_exact_rows(join_orders, engine, data, min_amount):
     assert list(got.index) == list(range(len(got))), "the index should be the default 0..n-1"
 
 
-def test_orders_without_customer_are_left_out(join_orders, engine, data):
-    got = join_orders.orders_with_customers(engine, 0.0)
+def test_orders_without_customer_are_left_out(join_orders, postgres_engine, data):
+    got = join_orders.orders_with_customers(postgres_engine, 0.0)
     orphans = {oid for oid, cid, _, _ in data[1] if cid is None}
     leaked = orphans & set(got["order_id"].tolist())
     assert not leaked, f"orders without a customer must not appear (inner join): {sorted(leaked)[:5]}"
 
 
-def test_threshold_beyond_every_amount_gives_an_empty_frame(join_orders, engine, data):
-    got = join_orders.orders_with_customers(engine, 10_000.0)
+def test_threshold_beyond_every_amount_gives_an_empty_frame(join_orders, postgres_engine, data):
+    got = join_orders.orders_with_customers(postgres_engine, 10_000.0)
     assert isinstance(got, pd.DataFrame) and len(got) == 0, f"expected no rows, got {len(got)}"
     assert list(got.columns) == COLUMNS

@@ -56,20 +56,22 @@ def frames(left, right):
     )
 
 
-def test_readme_example(joins, admin, engine):
+def test_readme_example(joins, admin, postgres_engine):
     left, right = [(1, "a", 10), (2, None, 20)], [(7, "a", 70), (8, None, 80)]
     _seed(admin, left, right)
     want = [(1, 7, 10, 70), (2, None, 20, None), (None, 8, None, 80)]
     policy = {"columns": COLUMNS, "ordered": False}
-    assert_rows_equal(joins.join_sql(engine, "full"), want, where="join_sql(engine, 'full')", **policy)
+    assert_rows_equal(
+        joins.join_sql(postgres_engine, "full"), want, where="join_sql(engine, 'full')", **policy
+    )
     assert_rows_equal(
         joins.join_pandas(*frames(left, right), "full"), want, where="join_pandas(..., 'full')", **policy
     )
 
 
 @pytest.mark.parametrize("how", KINDS)
-def test_join_sql(joins, engine, tables, how):
-    got = joins.join_sql(engine, how)
+def test_join_sql(joins, postgres_engine, tables, how):
+    got = joins.join_sql(postgres_engine, how)
     assert isinstance(got, pd.DataFrame), f"expected a DataFrame, got {type(got).__name__}"
     assert_rows_equal(
         got, reference(*tables, how), columns=COLUMNS, ordered=False, where=f"join_sql(engine, {how!r})"
@@ -89,10 +91,10 @@ def test_join_pandas(joins, tables, how):
     pd.testing.assert_frame_equal(right, before[1])
 
 
-def test_sql_and_pandas_agree_on_counts_and_null_rows(joins, engine, tables):
+def test_sql_and_pandas_agree_on_counts_and_null_rows(joins, postgres_engine, tables):
     left, right = frames(*tables)
     for how in KINDS:
-        sql_rows = joins.join_sql(engine, how)
+        sql_rows = joins.join_sql(postgres_engine, how)
         pandas_rows = joins.join_pandas(left, right, how)
         assert len(sql_rows) == len(pandas_rows), (
             f"{how}: SQL gives {len(sql_rows)} rows, pandas {len(pandas_rows)}"
@@ -102,8 +104,8 @@ def test_sql_and_pandas_agree_on_counts_and_null_rows(joins, engine, tables):
             assert a == b, f"{how}: rows without a {side}: SQL {a}, pandas {b}"
 
 
-def test_unknown_kind(joins, engine, tables):
+def test_unknown_kind(joins, postgres_engine, tables):
     with pytest.raises(ValueError):
-        joins.join_sql(engine, "cross; DROP TABLE left_t")
+        joins.join_sql(postgres_engine, "cross; DROP TABLE left_t")
     with pytest.raises(ValueError):
         joins.join_pandas(*frames(*tables), "outer-ish")
