@@ -21,8 +21,15 @@ COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
 DEFAULT_TEMPLATE = "your-org/ds-katas"
 # Restored from the template before grading (git pathspecs); keep in step with graders.manifest.
-GRADED_PATHSPECS = ("conftest.py", "pyproject.toml", "graders", ":(glob)katas/**/test_*.py",
-                    ":(glob)katas/**/conftest.py", ":(glob)katas/**/kata.toml", ":(glob)katas/**/topic.toml")
+GRADED_PATHSPECS = (
+    "conftest.py",
+    "pyproject.toml",
+    "graders",
+    ":(glob)katas/**/test_*.py",
+    ":(glob)katas/**/conftest.py",
+    ":(glob)katas/**/kata.toml",
+    ":(glob)katas/**/topic.toml",
+)
 RESTORED_LIST = ".katas-restored.txt"
 HIDDEN_DIR = ".hidden-tests"
 
@@ -33,14 +40,21 @@ def step_id(kata: Kata) -> str:
 
 def _install_command(topics: list[str]) -> str:
     extras = ",".join(t for t in topics if t != "python_pandas")
-    torch = ("python -m pip install torch --index-url https://download.pytorch.org/whl/cpu\n"
-             if "pytorch" in topics else "")
-    return f"python -m pip install --upgrade pip\n{torch}python -m pip install -e \".[{extras}]\"" if extras else \
-        "python -m pip install --upgrade pip\npython -m pip install -e ."
+    torch = (
+        "python -m pip install torch --index-url https://download.pytorch.org/whl/cpu\n"
+        if "pytorch" in topics
+        else ""
+    )
+    return (
+        f'python -m pip install --upgrade pip\n{torch}python -m pip install -e ".[{extras}]"'
+        if extras
+        else "python -m pip install --upgrade pip\npython -m pip install -e ."
+    )
 
 
-def generate(root: Path, topics: list[str] | None = None, *, template: str = DEFAULT_TEMPLATE,
-             ref: str = "main") -> str:
+def generate(
+    root: Path, topics: list[str] | None = None, *, template: str = DEFAULT_TEMPLATE, ref: str = "main"
+) -> str:
     chosen = [t for t in TOPICS if not topics or t in topics]
     katas = [k for k in all_katas(root) if k.topic in chosen]
     pathspecs = " ".join(f"'{p}'" for p in GRADED_PATHSPECS)
@@ -76,11 +90,11 @@ def generate(root: Path, topics: list[str] | None = None, *, template: str = DEF
         "        # Never trust tests, conftest.py, graders/ or metadata from the fork: take the template's,",
         "        # delete the ones the fork added, and list every file that had to change.",
         "        run: |",
-        "          git fetch --no-tags --depth=1 \"${TEMPLATE_URL:-https://github.com/${TEMPLATE_REPOSITORY}.git}\" \"${TEMPLATE_REF}\"",
+        '          git fetch --no-tags --depth=1 "${TEMPLATE_URL:-https://github.com/${TEMPLATE_REPOSITORY}.git}" "${TEMPLATE_REF}"',
         f"          git diff --name-only FETCH_HEAD -- {pathspecs} > {RESTORED_LIST}",
         f"          git diff --name-only --diff-filter=A FETCH_HEAD -- {pathspecs} | xargs -r rm -f --",
         f"          git diff --name-only --diff-filter=MDT FETCH_HEAD -- {pathspecs} | xargs -r git checkout FETCH_HEAD --",
-        f"          echo \"Restored from the template: $(wc -l < {RESTORED_LIST}) file(s)\"",
+        f'          echo "Restored from the template: $(wc -l < {RESTORED_LIST}) file(s)"',
         f"          cat {RESTORED_LIST}",
         "      - name: Check out the hidden tests",
         "        if: env.HIDDEN_TESTS_REPOSITORY != ''",
@@ -117,7 +131,10 @@ def generate(root: Path, topics: list[str] | None = None, *, template: str = DEF
         "      - name: Autograding Reporter",
         f"        uses: {REPORTER}",
         "        env:",
-        *[f"          {step_id(k).upper()}_RESULTS: \"${{{{steps.{step_id(k)}.outputs.result}}}}\"" for k in katas],
+        *[
+            f'          {step_id(k).upper()}_RESULTS: "${{{{steps.{step_id(k)}.outputs.result}}}}"'
+            for k in katas
+        ],
         "        with:",
         f"          runners: {','.join(step_id(k) for k in katas)}",
     ]
@@ -132,8 +149,14 @@ def write_workflow(root: Path, topics: list[str] | None = None, **options) -> Pa
 
 
 # Never part of what students receive.
-MAINTAINER_ONLY = ("solutions/", "graders/tests/", ".github/workflows/ci.yml", ".github/workflows/solutions-branch.yml",
-                   ".ci/", "CONTRIBUTING.md")
+MAINTAINER_ONLY = (
+    "solutions/",
+    "graders/tests/",
+    ".github/workflows/ci.yml",
+    ".github/workflows/solutions-branch.yml",
+    ".ci/",
+    "CONTRIBUTING.md",
+)
 
 
 def export_template(root: Path, out: Path, topics: list[str] | None = None, **options) -> list[str]:

@@ -30,8 +30,12 @@ def _grade(root: Path, args: argparse.Namespace) -> int:
     for rel in changed:
         print(f"integrity: {rel} differs from the template's manifest")
     extra = Path(args.extra_tests).resolve() if args.extra_tests else None
-    grades = grade(root, select(root, args.paths), impl=args.impl,
-                   extra_tests=extra if extra is not None and extra.is_dir() else None)
+    grades = grade(
+        root,
+        select(root, args.paths),
+        impl=args.impl,
+        extra_tests=extra if extra is not None and extra.is_dir() else None,
+    )
     if args.json:
         write_json(grades, Path(args.json), restored=restored, integrity=changed)
     if changed:
@@ -54,7 +58,9 @@ def _export_template(root: Path, args: argparse.Namespace) -> int:
     if out.exists() and any(out.iterdir()):
         print(f"katas: {out} is not empty: choose a new folder", file=sys.stderr)
         return 2
-    files = export_template(root, out, args.topics or None, template=args.template_repo, ref=args.template_ref)
+    files = export_template(
+        root, out, args.topics or None, template=args.template_repo, ref=args.template_ref
+    )
     print(f"wrote the student template to {out}: {len(files)} files, no solutions")
     return 0
 
@@ -68,7 +74,7 @@ def _bench(root: Path, args: argparse.Namespace) -> int:
         bench_postgres()
         if not args.paths:
             return 0
-    within = bench(root, select(root, args.paths), impl=args.impl)
+    within = bench(root, select(root, args.paths), impl=args.impl, alone=not args.no_alone)
     return 0 if within or not args.strict else 1
 
 
@@ -83,8 +89,10 @@ def _solutions_branch(root: Path, args: argparse.Namespace) -> int:
     from graders.gitops import solutions_branch
 
     commit, files = solutions_branch(root, all_katas(root), args.branch)
-    print(f"{args.branch} at {commit[:12]}: {files} learner files replaced by their solutions. "
-          f"See the answers with `git diff HEAD {args.branch} -- katas/<topic>`.")
+    print(
+        f"{args.branch} at {commit[:12]}: {files} learner files replaced by their solutions. "
+        f"See the answers with `git diff HEAD {args.branch} -- katas/<topic>`."
+    )
     return 0
 
 
@@ -112,7 +120,9 @@ def _loop(name: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="katas", description="ds-katas: the learner's loop and the graders.")
+    parser = argparse.ArgumentParser(
+        prog="katas", description="ds-katas: the learner's loop and the graders."
+    )
     commands = parser.add_subparsers(dest="command")
 
     def add(name: str, func, help_: str) -> argparse.ArgumentParser:
@@ -121,13 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     add("list", _loop("list"), "progress per topic: solved, failing, untouched").add_argument(
-        "topics", nargs="*", help="topics or katas (default: all)")
+        "topics", nargs="*", help="topics or katas (default: all)"
+    )
     add("next", _loop("next"), "the first unsolved kata and its first failing test")
     add("check", _loop("check"), "run katas and report each test").add_argument("katas", nargs="+")
     add("hint", _loop("hint"), "one more hint for a kata each time").add_argument("kata")
     watch = add("watch", _loop("watch"), "re-run a kata whenever you save (q quits)")
     watch.add_argument("kata", nargs="?", help="default: the next unsolved kata")
-    watch.add_argument("--poll", action="store_true", help="poll for changes where file events are unreliable")
+    watch.add_argument(
+        "--poll", action="store_true", help="poll for changes where file events are unreliable"
+    )
     watch.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)
     diff = add("diff", _loop("diff"), "your files against the reference solution (once solved)")
     diff.add_argument("kata")
@@ -136,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("kata")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     add("doctor", _loop("doctor"), "what is installed and what to do about what is missing")
-    add("solutions-branch", _solutions_branch, "create/update a local branch with every solution in place"
-        ).add_argument("--branch", default="solutions")
+    add(
+        "solutions-branch", _solutions_branch, "create/update a local branch with every solution in place"
+    ).add_argument("--branch", default="solutions")
 
     verify = add("verify", _verify, "maintainers: stubs fail, solutions pass, near misses fail")
     verify.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
@@ -147,23 +161,35 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--impl", default=None, help="grade another implementation folder (e.g. solutions)")
     grade.add_argument("--json", default=None, help="write GitHub Classroom's results JSON here")
     grade.add_argument("--extra-tests", default=None, help="a folder mirroring katas/ with hidden tests")
-    grade.add_argument("--check-integrity", action="store_true",
-                       help="compare tests, conftest, graders and metadata with graders/manifest.json")
+    grade.add_argument(
+        "--check-integrity",
+        action="store_true",
+        help="compare tests, conftest, graders and metadata with graders/manifest.json",
+    )
     grade.add_argument("--restored-list", default=None, help="file listing what the workflow restored")
     grade.add_argument("--require-pass", action="store_true", help="exit 1 unless every kata passes")
     bench = add("bench", _bench, "timing table of each kata's tests against the solutions")
     bench.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     bench.add_argument("--impl", default="solutions")
     bench.add_argument("--strict", action="store_true", help="exit 1 when a topic is over its budget")
-    bench.add_argument("--postgres", action="store_true", help="also time the PostgreSQL fixture's server start")
-    for name, func, help_ in (("classroom", _classroom, "generate .github/workflows/classroom.yml"),
-                              ("export-template", _export_template, "write the repository as students get it")):
+    bench.add_argument(
+        "--no-alone", action="store_true", help="skip the second pass that runs each kata in its own process"
+    )
+    bench.add_argument(
+        "--postgres", action="store_true", help="also time the PostgreSQL fixture's server start"
+    )
+    for name, func, help_ in (
+        ("classroom", _classroom, "generate .github/workflows/classroom.yml"),
+        ("export-template", _export_template, "write the repository as students get it"),
+    ):
         sub = add(name, func, help_)
         if name == "export-template":
             sub.add_argument("out", help="an empty or new folder")
         sub.add_argument("--topics", nargs="*", default=None, help="default: every topic")
         sub.add_argument("--template-repo", default="your-org/ds-katas", help="OWNER/REPO of the template")
-        sub.add_argument("--template-ref", default="main", help="the pinned ref (a commit SHA) to restore from")
+        sub.add_argument(
+            "--template-ref", default="main", help="the pinned ref (a commit SHA) to restore from"
+        )
     add("manifest", _manifest, "rewrite graders/manifest.json (sha256 of protected files and stubs)")
     return parser
 

@@ -19,8 +19,9 @@ class GitError(RuntimeError):
 
 
 def git(root: Path, *args: str, env: dict[str, str] | None = None, data: bytes | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, input=data,
-                            env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, input=data, env={**os.environ, **(env or {})}
+    )
     if result.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {result.stderr.decode(errors='replace').strip()}")
     return result.stdout.decode().strip()
@@ -39,7 +40,14 @@ def solutions_branch(root: Path, katas: list[Kata], branch: str = "solutions") -
                 if not solution.is_file():
                     continue
                 blob = git(root, "hash-object", "-w", str(solution))
-                git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},katas/{kata.rel}/{name}", env=env)
+                git(
+                    root,
+                    "update-index",
+                    "--add",
+                    "--cacheinfo",
+                    f"100644,{blob},katas/{kata.rel}/{name}",
+                    env=env,
+                )
                 replaced += 1
         tree = git(root, "write-tree", env=env)
     parents = ["-p", head]
@@ -64,8 +72,11 @@ def _identity(root: Path) -> dict[str, str]:
         return {}
     except GitError:
         bot = {"NAME": "ds-katas", "EMAIL": "ds-katas@users.noreply.github.com"}
-        return {f"GIT_{who}_{key}": os.environ.get(f"GIT_{who}_{key}", value)
-                for who in ("AUTHOR", "COMMITTER") for key, value in bot.items()}
+        return {
+            f"GIT_{who}_{key}": os.environ.get(f"GIT_{who}_{key}", value)
+            for who in ("AUTHOR", "COMMITTER")
+            for key, value in bot.items()
+        }
 
 
 def original_stub(root: Path, rel_path: str) -> bytes:

@@ -94,8 +94,9 @@ def grade(
     return grades
 
 
-def classroom_json(grades: list[KataGrade], *, restored: list[str] | None = None,
-                   integrity: list[str] | None = None) -> dict:
+def classroom_json(
+    grades: list[KataGrade], *, restored: list[str] | None = None, integrity: list[str] | None = None
+) -> dict:
     """The results shape GitHub Classroom's autograding reporter reads."""
     tests = [
         {

@@ -21,8 +21,12 @@ from graders.progress import statuses
 from graders.runner import run_pytest
 
 console = Console(highlight=False, soft_wrap=True)
-MARKS = {"solved": "[green]✓ solved[/]", "failing": "[red]✗ failing[/]", "untouched": "[dim]· untouched[/]",
-         "missing": "[yellow]! missing file[/]"}
+MARKS = {
+    "solved": "[green]✓ solved[/]",
+    "failing": "[red]✗ failing[/]",
+    "untouched": "[dim]· untouched[/]",
+    "missing": "[yellow]! missing file[/]",
+}
 STATE = Path(".katas") / "state.json"
 
 
@@ -52,8 +56,11 @@ def cmd_list(root: Path, paths: list[str]) -> int:
             continue
         solved = [k for k in members if found[k.rel].state == "solved"]
         points = sum(k.points for k in solved)
-        table = Table(title=f"{topic}  {_bar(len(solved), len(members))}  {len(solved)}/{len(members)} solved, "
-                      f"{points}/{sum(k.points for k in members)} points", title_justify="left")
+        table = Table(
+            title=f"{topic}  {_bar(len(solved), len(members))}  {len(solved)}/{len(members)} solved, "
+            f"{points}/{sum(k.points for k in members)} points",
+            title_justify="left",
+        )
         table.add_column("kata")
         table.add_column("title")
         table.add_column("status")
@@ -62,8 +69,13 @@ def cmd_list(root: Path, paths: list[str]) -> int:
         for kata in members:
             status = found[kata.rel]
             tests = f"{status.passed}/{status.total}" if status.total else ""
-            table.add_row(kata.name, kata.title, MARKS[status.state], tests,
-                          str(kata.points if status.state == "solved" else 0) + f"/{kata.points}")
+            table.add_row(
+                kata.name,
+                kata.title,
+                MARKS[status.state],
+                tests,
+                str(kata.points if status.state == "solved" else 0) + f"/{kata.points}",
+            )
         console.print(table)
     return 0
 
@@ -96,14 +108,18 @@ def cmd_check(root: Path, names: list[str]) -> int:
         passed = sum(r.outcome == "passed" for r in counted)
         solved = bool(counted) and passed == len(counted)
         all_green &= solved
-        console.print(f"{'[green]✓[/]' if solved else '[red]✗[/]'} [bold]{kata.rel}[/] {passed}/{len(counted)}")
+        console.print(
+            f"{'[green]✓[/]' if solved else '[red]✗[/]'} [bold]{kata.rel}[/] {passed}/{len(counted)}"
+        )
         for result in results:
             if result.outcome == "passed":
                 console.print(f"    [green]pass[/] {result.nodeid.split('::', 1)[-1]}")
             else:
                 colour = "yellow" if result.outcome == "skipped" else "red"
                 console.print(f"    [{colour}]{result.outcome}[/] {result.nodeid.split('::', 1)[-1]}")
-                console.print(f"         {result.message.splitlines()[0] if result.message else ''}", markup=False)
+                console.print(
+                    f"         {result.message.splitlines()[0] if result.message else ''}", markup=False
+                )
     return 0 if all_green else 1
 
 
@@ -137,14 +153,21 @@ def cmd_diff(root: Path, name: str, force: bool) -> int:
     kata = _one(root, name)
     if statuses(root, [kata])[kata.rel].state != "solved":
         if not force:
-            raise UserError(f"{kata.rel} is not solved yet: solve it first, or `katas diff {kata.rel} --force` "
-                            "to see the reference anyway")
+            raise UserError(
+                f"{kata.rel} is not solved yet: solve it first, or `katas diff {kata.rel} --force` "
+                "to see the reference anyway"
+            )
         console.print("[yellow]warning:[/] showing the reference before the kata is solved")
     for name_ in kata.learner_files:
-        mine = (kata.dir / name_).read_text().splitlines(keepends=True) if (kata.dir / name_).is_file() else []
+        mine = (
+            (kata.dir / name_).read_text().splitlines(keepends=True) if (kata.dir / name_).is_file() else []
+        )
         ref = (kata.solution_dir / name_).read_text().splitlines(keepends=True)
-        diff = "".join(difflib.unified_diff(mine, ref, f"katas/{kata.rel}/{name_} (yours)",
-                                            f"solutions/{kata.rel}/{name_} (reference)"))
+        diff = "".join(
+            difflib.unified_diff(
+                mine, ref, f"katas/{kata.rel}/{name_} (yours)", f"solutions/{kata.rel}/{name_} (reference)"
+            )
+        )
         console.print(Syntax(diff or f"# {name_}: identical to the reference\n", "diff", theme="ansi_dark"))
     return 0
 
@@ -222,9 +245,14 @@ def _wait_for_change(paths: list[Path], stop: threading.Event, poll: bool) -> No
     except ImportError:
         watch = None
     if watch is not None:
-        for _ in watch(*[p.parent for p in paths], stop_event=stop, force_polling=poll or None,
-                       watch_filter=lambda _, changed: Path(changed) in set(paths), rust_timeout=500,
-                       yield_on_timeout=False):
+        for _ in watch(
+            *[p.parent for p in paths],
+            stop_event=stop,
+            force_polling=poll or None,
+            watch_filter=lambda _, changed: Path(changed) in set(paths),
+            rust_timeout=500,
+            yield_on_timeout=False,
+        ):
             return
         return
     before = {p: p.stat().st_mtime_ns if p.exists() else 0 for p in paths}
@@ -241,16 +269,23 @@ def cmd_doctor(root: Path) -> int:
     table.add_column("state")
     table.add_column("what to do")
     version = sys.version_info
-    table.add_row("Python", platform.python_version(),
-                  "" if version >= (3, 11) else "install Python 3.11 or newer")
+    table.add_row(
+        "Python", platform.python_version(), "" if version >= (3, 11) else "install Python 3.11 or newer"
+    )
     for topic in TOPICS:
         meta = topic_meta(root, topic)
         missing = [m for m in meta.get("imports", []) if importlib.util.find_spec(m) is None]
-        table.add_row(f"topic {topic}", "[green]ready[/]" if not missing else f"[red]missing {', '.join(missing)}[/]",
-                      "" if not missing else f"pip install -e '.[{meta.get('extra', topic)}]'")
+        table.add_row(
+            f"topic {topic}",
+            "[green]ready[/]" if not missing else f"[red]missing {', '.join(missing)}[/]",
+            "" if not missing else f"pip install -e '.[{meta.get('extra', topic)}]'",
+        )
     docker = docker_available()
-    table.add_row("Docker engine", "[green]answers[/]" if docker else "[yellow]none[/]",
-                  "" if docker else "optional: image builds and testcontainers need it")
+    table.add_row(
+        "Docker engine",
+        "[green]answers[/]" if docker else "[yellow]none[/]",
+        "" if docker else "optional: image builds and testcontainers need it",
+    )
     if os.environ.get("KATAS_DATABASE_URL"):
         backend, advice = "your server (KATAS_DATABASE_URL)", ""
     elif docker and importlib.util.find_spec("testcontainers"):
@@ -261,7 +296,10 @@ def cmd_doctor(root: Path) -> int:
         backend, advice = "[red]none[/]", "pip install -e '.[sql]' (or set KATAS_DATABASE_URL)"
     table.add_row("PostgreSQL", backend, advice)
     gpu = shutil.which("nvidia-smi") is not None or Path("/dev/nvidia0").exists()
-    table.add_row("GPU (CUDA)", "[green]present[/]" if gpu else "[dim]none[/]",
-                  "" if gpu else "optional: only the tests marked gpu need one")
+    table.add_row(
+        "GPU (CUDA)",
+        "[green]present[/]" if gpu else "[dim]none[/]",
+        "" if gpu else "optional: only the tests marked gpu need one",
+    )
     console.print(table)
     return 0

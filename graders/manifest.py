@@ -14,8 +14,15 @@ from graders.catalog import all_katas
 
 MANIFEST = Path("graders") / "manifest.json"
 # Files graded runs must take from the template, never from a learner's fork.
-PROTECTED_GLOBS = ("conftest.py", "pyproject.toml", "graders/**/*.py", "katas/**/test_*.py",
-                   "katas/**/conftest.py", "katas/**/kata.toml", "katas/**/topic.toml")
+PROTECTED_GLOBS = (
+    "conftest.py",
+    "pyproject.toml",
+    "graders/**/*.py",
+    "katas/**/test_*.py",
+    "katas/**/conftest.py",
+    "katas/**/kata.toml",
+    "katas/**/topic.toml",
+)
 
 
 def sha256(path: Path) -> str:
@@ -26,14 +33,22 @@ def protected_files(root: Path) -> list[str]:
     found: set[str] = set()
     for pattern in PROTECTED_GLOBS:
         for path in root.glob(pattern):
-            if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.relative_to(root).parts[:2]:
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and "tests" not in path.relative_to(root).parts[:2]
+            ):
                 found.add(path.relative_to(root).as_posix())
     return sorted(found)
 
 
 def build(root: Path) -> dict:
-    stubs = {f"katas/{k.rel}/{name}": sha256(k.dir / name)
-             for k in all_katas(root) for name in k.learner_files if (k.dir / name).is_file()}
+    stubs = {
+        f"katas/{k.rel}/{name}": sha256(k.dir / name)
+        for k in all_katas(root)
+        for name in k.learner_files
+        if (k.dir / name).is_file()
+    }
     return {"protected": {rel: sha256(root / rel) for rel in protected_files(root)}, "stubs": stubs}
 
 

@@ -4,8 +4,8 @@
 - A topic whose packages are missing is skipped with one line naming the extra to install.
 - Per-kata timeouts from `kata.toml`; the default comes from pytest-timeout's ini setting.
 - Sockets beyond loopback are refused: katas run offline.
-- `--katas-results FILE`: one JSON line per test (and per start), read by graders.runner even if the
-  process dies mid-test.
+- `--katas-results FILE`: one JSON line per test (and per start, and per test module's collection time),
+  read by graders.runner even if the process dies mid-test.
 - `--katas-fail-fast`: after a kata's first failure, skip its remaining tests (verify's near-miss rounds).
 """
 
@@ -275,6 +275,22 @@ _current_state: _State | None = None
 def pytest_sessionstart(session: pytest.Session) -> None:
     global _current_state
     _current_state = session.config.stash[_state_key]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """Time each test module's collection (its imports): `bench` charges it to the module's kata."""
+    start = time.perf_counter()
+    yield
+    state = _current_state
+    if state is not None and isinstance(collector, pytest.Module):
+        state.write(
+            {
+                "event": "collect-time",
+                "kata": _kata_key(collector),
+                "duration": time.perf_counter() - start,
+            }
+        )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

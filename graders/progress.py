@@ -55,7 +55,9 @@ def statuses(root: Path, katas: list[Kata], *, refresh: bool = False, on_run=Non
     stale: list[Kata] = []
     for kata in katas:
         if _missing(kata):
-            result[kata.rel] = KataStatus("missing", first_failure=f"missing learner file(s) {', '.join(_missing(kata))}")
+            result[kata.rel] = KataStatus(
+                "missing", first_failure=f"missing learner file(s) {', '.join(_missing(kata))}"
+            )
         elif _untouched(kata, stubs):
             result[kata.rel] = KataStatus("untouched")
         elif (entry := cache.get(kata.rel)) and entry.get("key") == content_key(kata):
@@ -70,8 +72,12 @@ def statuses(root: Path, katas: list[Kata], *, refresh: bool = False, on_run=Non
             tests = [r for r in report.get(kata.rel, []) if r.outcome != "skipped"]
             passed = sum(r.outcome == "passed" for r in tests)
             failing = next((r for r in tests if r.outcome != "passed"), None)
-            status = KataStatus("solved" if tests and passed == len(tests) else "failing", passed, len(tests),
-                                f"{failing.nodeid}: {failing.message}" if failing else "")
+            status = KataStatus(
+                "solved" if tests and passed == len(tests) else "failing",
+                passed,
+                len(tests),
+                f"{failing.nodeid}: {failing.message}" if failing else "",
+            )
             result[kata.rel] = status
             cache[kata.rel] = {"key": content_key(kata), "status": asdict(status)}
         cache_path.parent.mkdir(exist_ok=True)

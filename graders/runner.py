@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # Beyond a test's own timeout, how long before the whole process is killed (pytest-timeout acts first).
@@ -41,6 +41,7 @@ class TestResult:
 class RunReport:
     results: list[TestResult]
     crashes: list[str]  # one line per restart, for the log
+    collect_s: dict[str, float] = field(default_factory=dict)  # kata -> seconds collecting (importing) it
 
     def by_kata(self) -> dict[str, list[TestResult]]:
         grouped: dict[str, list[TestResult]] = {}
@@ -63,6 +64,7 @@ def run_pytest(
     remaining = [Path(t) for t in targets]
     results: list[TestResult] = []
     crashes: list[str] = []
+    collect_s: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="katas-run-") as tmp:
         attempt = 0
         while remaining:
@@ -93,6 +95,8 @@ def run_pytest(
             command += extra_args or []
             outcome = _run_once(command, root, results_file, env, log)
             results.extend(outcome.results)
+            for kata, seconds in outcome.collect_s.items():
+                collect_s[kata] = collect_s.get(kata, 0.0) + seconds
             if outcome.crashed is None:
                 if outcome.returncode not in (0, 1, 5) and not outcome.results:
                     raise RuntimeError(f"pytest failed to start (exit {outcome.returncode}):\n{outcome.tail}")
@@ -100,7 +104,7 @@ def run_pytest(
             crashes.append(outcome.crashed)
             done = {r.kata for r in results}
             remaining = [t for t in remaining if _kata_rel(t) not in done]
-    return RunReport(results, crashes)
+    return RunReport(results, crashes, collect_s)
 
 
 def _kata_rel(path: Path) -> str:
@@ -113,6 +117,7 @@ class _Once:
     crashed: str | None
     returncode: int
     tail: str
+    collect_s: dict[str, float]
 
 
 def _run_once(
@@ -131,6 +136,7 @@ def _run_once(
         )
         started: dict | None = None
         records: list[dict] = []
+        collect_s: dict[str, float] = {}
         collected: dict[str, str | None] = {}
         offset = 0
         killed_for_hang = False
@@ -140,6 +146,9 @@ def _run_once(
             for record in new:
                 if record["event"] == "collected":
                     collected = dict(zip(record["nodeids"], record["katas"], strict=True))
+                elif record["event"] == "collect-time":
+                    kata = record["kata"] or ""
+                    collect_s[kata] = collect_s.get(kata, 0.0) + record["duration"]
                 elif record["event"] == "start":
                     started = record
                 else:
@@ -184,7 +193,7 @@ def _run_once(
         ]
         crashed = f"{started['nodeid']}: {why}"
     tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    return _Once(results, crashed, returncode, tail)
+    return _Once(results, crashed, returncode, tail, collect_s)
 
 
 def _read_new(path: Path, offset: int) -> tuple[list[dict], int]:

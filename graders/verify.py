@@ -127,8 +127,10 @@ def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
                 )
             )
     # Longest first (the slow deep-learning topics), so two workers finish together.
-    weight = {t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
-              for t, members in topics.items()}
+    weight = {
+        t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
+        for t, members in topics.items()
+    }
     return sorted(jobs, key=lambda job: -weight[job.topic])
 
 
@@ -153,7 +155,9 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
     if not stub:
         verdict.problems.append("no test ran against the stub")
     # The learner file's name on its own (not inside `test_records.py`): a path or a quoted name counts.
-    names = re.compile("|".join(rf"(?<![\w.-]){re.escape(Path(n).name)}" for n in kata.learner_files or ["?"]))
+    names = re.compile(
+        "|".join(rf"(?<![\w.-]){re.escape(Path(n).name)}" for n in kata.learner_files or ["?"])
+    )
     for result in stub:
         if result.outcome == "passed":
             verdict.problems.append(f"passes against the stub: {result.nodeid}")

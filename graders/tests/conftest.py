@@ -32,9 +32,19 @@ class MiniRepo:
         shutil.copy(REPO / "conftest.py", root / "conftest.py")
         shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
 
-    def add_kata(self, rel: str, *, stub: str, solution: str | None = None, tests: str,
-                 near_misses: dict[str, str] | None = None, timeout: float | None = None,
-                 file: str = "demo.py", points: int = 10, topic_imports: list[str] | None = None) -> Path:
+    def add_kata(
+        self,
+        rel: str,
+        *,
+        stub: str,
+        solution: str | None = None,
+        tests: str,
+        near_misses: dict[str, str] | None = None,
+        timeout: float | None = None,
+        file: str = "demo.py",
+        points: int = 10,
+        topic_imports: list[str] | None = None,
+    ) -> Path:
         topic, name = rel.split("/")
         kata = self.root / "katas" / topic / name
         kata.mkdir(parents=True)

@@ -34,7 +34,9 @@ def test_committed_workflow_is_what_the_generator_writes():
 def test_workflow_grades_each_kata_with_its_points_and_reports_them_all():
     workflow = yaml.safe_load((REPO / WORKFLOW).read_text())
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
-    graders = [s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command-grader")]
+    graders = [
+        s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command-grader")
+    ]
     katas = all_katas(REPO)
     assert [s["with"]["test-name"] for s in graders] == [k.rel for k in katas]
     assert [s["with"]["max-score"] for s in graders] == [k.points for k in katas]
@@ -48,17 +50,28 @@ def test_workflow_grades_each_kata_with_its_points_and_reports_them_all():
 
 def test_workflow_is_schema_valid_and_zizmor_clean():
     path = str(REPO / WORKFLOW)
-    schema = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", path],
-                            capture_output=True, text=True, timeout=120)
+    schema = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = subprocess.run([_tool("zizmor"), "--offline", "--config", str(REPO / ".github/zizmor.yml"), path],
-                           capture_output=True, text=True, timeout=120)
+    audit = subprocess.run(
+        [_tool("zizmor"), "--offline", "--config", str(REPO / ".github/zizmor.yml"), path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert audit.returncode == 0, audit.stdout + audit.stderr
 
 
 def test_topics_choose_the_steps_and_the_extras():
     text = generate(REPO, ["python_pandas"])
-    assert "pip install -e ." in text and "[" not in text.split("Install the chosen topics", 1)[1].split("- name", 1)[0]
+    assert (
+        "pip install -e ." in text
+        and "[" not in text.split("Install the chosen topics", 1)[1].split("- name", 1)[0]
+    )
     assert "katas/sklearn" not in text
 
 
@@ -69,8 +82,13 @@ def test_manifest_is_current():
 
 def _grade_json(tmp_path: Path, *args: str) -> dict:
     out = tmp_path / "grade.json"
-    subprocess.run([sys.executable, "-m", "graders", "grade", "katas/python_pandas", "--json", str(out), *args],
-                   cwd=REPO, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "graders", "grade", "katas/python_pandas", "--json", str(out), *args],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return json.loads(out.read_text())
 
 
@@ -84,8 +102,13 @@ def test_stubs_score_zero_and_solutions_full_points(tmp_path):
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -115,17 +138,36 @@ def test_edited_tests_are_restored_and_reported(template_and_fork):
     _git(fork, "add", "-A")
     _git(fork, "commit", "-qm", "tests are hard")
     env = {"TEMPLATE_URL": str(template.root), "TEMPLATE_REF": "main", "PATH": "/usr/bin:/bin"}
-    subprocess.run(["bash", "-e", "-c", _restore_script(REPO)], cwd=fork, env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["bash", "-e", "-c", _restore_script(REPO)], cwd=fork, env=env, check=True, capture_output=True
+    )
     restored = (fork / ".katas-restored.txt").read_text().split()
     assert restored == ["katas/python_pandas/e01_add/conftest.py", "katas/python_pandas/e01_add/test_demo.py"]
     assert not (fork / "katas/python_pandas/e01_add/conftest.py").exists()
-    result = subprocess.run([sys.executable, "-m", "graders", "grade", "katas/python_pandas", "--require-pass",
-                             "--restored-list", ".katas-restored.txt", "--json", "out.json"],
-                            cwd=fork, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graders",
+            "grade",
+            "katas/python_pandas",
+            "--require-pass",
+            "--restored-list",
+            ".katas-restored.txt",
+            "--json",
+            "out.json",
+        ],
+        cwd=fork,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1, "the stub fails the restored tests"
     report = json.loads((fork / "out.json").read_text())
     assert report["restored_files"] == restored
-    assert "restored from the template before grading: katas/python_pandas/e01_add/test_demo.py" in result.stdout
+    assert (
+        "restored from the template before grading: katas/python_pandas/e01_add/test_demo.py" in result.stdout
+    )
 
 
 def test_hidden_tests_are_counted_without_revealing_their_code(template_and_fork, tmp_path):
@@ -133,7 +175,8 @@ def test_hidden_tests_are_counted_without_revealing_their_code(template_and_fork
     (fork / "katas/python_pandas/e01_add/demo.py").write_text(textwrap.dedent(ADD_SOLUTION))
     hidden = fork / ".hidden-tests/python_pandas/e01_add"
     hidden.mkdir(parents=True)
-    (hidden / "test_hidden.py").write_text(textwrap.dedent("""
+    (hidden / "test_hidden.py").write_text(
+        textwrap.dedent("""
         SECRET = "negative numbers"
 
         def test_hidden_negative(kata):
@@ -141,10 +184,25 @@ def test_hidden_tests_are_counted_without_revealing_their_code(template_and_fork
 
         def test_hidden_secret(kata):
             assert kata.module("demo").add(1, 1) == 3, SECRET
-        """))
-    result = subprocess.run([sys.executable, "-m", "graders", "grade", "katas/python_pandas", "--extra-tests",
-                             ".hidden-tests", "--json", "out.json"], cwd=fork, capture_output=True, text=True,
-                            timeout=300)
+        """)
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graders",
+            "grade",
+            "katas/python_pandas",
+            "--extra-tests",
+            ".hidden-tests",
+            "--json",
+            "out.json",
+        ],
+        cwd=fork,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads((fork / "out.json").read_text())
     assert report["hidden_tests"] == {"ran": 2, "passed": 1}
     assert "SECRET" not in result.stdout + json.dumps(report) and "negative numbers" not in json.dumps(report)
@@ -161,8 +219,11 @@ def test_student_template_has_no_solution_text(tmp_path):
         for name in kata.learner_files:
             # Tests and READMEs are public anyway: only text found nowhere in the kata's own folder counts.
             public = "\n".join(p.read_text(errors="ignore") for p in kata.dir.rglob("*") if p.is_file())
-            distinctive = [line.strip() for line in (kata.solution_dir / name).read_text().splitlines()
-                           if line.strip() not in public and len(line.strip()) > 40 and not line.strip().startswith("#")]
+            distinctive = [
+                line.strip()
+                for line in (kata.solution_dir / name).read_text().splitlines()
+                if line.strip() not in public and len(line.strip()) > 40 and not line.strip().startswith("#")
+            ]
             leaked = [line for line in distinctive if line in exported]
             assert not leaked, f"solution text of {kata.rel}/{name} leaks into the template: {leaked[:2]}"
     assert (out / ".github/workflows/classroom.yml").is_file()

@@ -24,11 +24,19 @@ def _tool(name: str) -> str:
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_is_schema_valid_and_zizmor_clean(workflow):
-    schema = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                             str(workflow)], capture_output=True, text=True, timeout=120)
+    schema = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = subprocess.run([_tool("zizmor"), "--offline", "--config", str(REPO / ".github/zizmor.yml"),
-                            str(workflow)], capture_output=True, text=True, timeout=120)
+    audit = subprocess.run(
+        [_tool("zizmor"), "--offline", "--config", str(REPO / ".github/zizmor.yml"), str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert audit.returncode == 0, audit.stdout + audit.stderr
 
 
@@ -51,8 +59,9 @@ def test_solutions_workflow_uses_the_shared_command():
 
 
 def test_dockerfile_passes_hadolint():
-    result = subprocess.run([_tool("hadolint"), str(REPO / "docker/Dockerfile")], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [_tool("hadolint"), str(REPO / "docker/Dockerfile")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -66,7 +75,9 @@ def test_dockerfile_structure():
     instructions = [name for name, _ in steps]
     copies = [n for n, (name, value) in enumerate(steps) if name == "COPY"]
     installs = [n for n, (name, value) in enumerate(steps) if name == "RUN" and "pip install" in value]
-    assert steps[copies[0]][1].startswith("pyproject.toml"), "the dependency layer copies pyproject.toml first"
+    assert steps[copies[0]][1].startswith("pyproject.toml"), (
+        "the dependency layer copies pyproject.toml first"
+    )
     assert installs[0] < copies[-1], "dependencies are installed before the code is copied"
     assert "download.pytorch.org/whl/cpu" in steps[installs[0]][1], "CPU-only torch"
     user = [value for name, value in steps if name == "USER"]
@@ -94,9 +105,11 @@ def test_devcontainer_opens_on_the_compose_service():
 
 
 def test_the_offline_guard_lets_tests_reach_a_configured_database_host():
-    code = ("import os, socket; os.environ['KATAS_DATABASE_URL']='postgresql://u@postgres:5432/x';"
-            "from graders import offline; offline.install();\n"
-            "try:\n    socket.getaddrinfo('postgres', 5432)\nexcept offline.OfflineError: print('blocked')\n"
-            "except OSError: print('allowed')")
+    code = (
+        "import os, socket; os.environ['KATAS_DATABASE_URL']='postgresql://u@postgres:5432/x';"
+        "from graders import offline; offline.install();\n"
+        "try:\n    socket.getaddrinfo('postgres', 5432)\nexcept offline.OfflineError: print('blocked')\n"
+        "except OSError: print('allowed')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "allowed"

@@ -21,7 +21,9 @@ def readme_test_command() -> str:
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    lines = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    lines = [
+        line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")
+    ]
     assert lines[-1].strip() == readme_test_command()
 
 
@@ -31,7 +33,9 @@ def test_topic_folders_and_kata_names_follow_the_catalog():
             assert folder.name in TOPICS, f"unknown topic folder katas/{folder.name}"
             for kata in folder.iterdir():
                 if kata.is_dir() and not kata.name.startswith(("_", ".", "data")):
-                    assert KATA_NAME.match(kata.name), f"katas/{folder.name}/{kata.name}: expected <id>_<slug>"
+                    assert KATA_NAME.match(kata.name), (
+                        f"katas/{folder.name}/{kata.name}: expected <id>_<slug>"
+                    )
 
 
 def test_solutions_mirror_katas():

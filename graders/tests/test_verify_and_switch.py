@@ -29,10 +29,20 @@ SAME_AS_SOLUTION = """
 
 
 def test_verify_accepts_a_good_kata_and_names_each_problem(mini_repo):
-    mini_repo.add_kata("python_pandas/e01_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS,
-                       near_misses={"off_by_one": OFF_BY_ONE.replace('\n    """\n    ', ""), "constant": ONLY_SMALL})
-    mini_repo.add_kata("python_pandas/e02_weak", stub=ADD_SOLUTION, solution=ADD_SOLUTION, tests=ADD_TESTS,
-                       near_misses={"commuted": SAME_AS_SOLUTION})
+    mini_repo.add_kata(
+        "python_pandas/e01_demo",
+        stub=ADD_STUB,
+        solution=ADD_SOLUTION,
+        tests=ADD_TESTS,
+        near_misses={"off_by_one": OFF_BY_ONE.replace('\n    """\n    ', ""), "constant": ONLY_SMALL},
+    )
+    mini_repo.add_kata(
+        "python_pandas/e02_weak",
+        stub=ADD_SOLUTION,
+        solution=ADD_SOLUTION,
+        tests=ADD_TESTS,
+        near_misses={"commuted": SAME_AS_SOLUTION},
+    )
     lines: list[str] = []
     verdicts = {v.kata.name: v for v in verify(mini_repo.root, all_katas(mini_repo.root), echo=lines.append)}
     assert verdicts["e01_demo"].problems == []
@@ -48,15 +58,24 @@ def test_stub_failures_must_name_the_file_to_edit(mini_repo):
     silent_stub = "def add(a, b):\n    return None\n"
     # The function alone, so that pytest's assertion introspection does not print the module's path.
     tests = "def test_adds(kata):\n    add = kata.module('demo').add\n    assert add(2, 3) == 5\n"
-    mini_repo.add_kata("python_pandas/e01_demo", stub=silent_stub, solution=ADD_SOLUTION, tests=tests,
-                       near_misses={"a": ONLY_SMALL, "b": ONLY_SMALL})
+    mini_repo.add_kata(
+        "python_pandas/e01_demo",
+        stub=silent_stub,
+        solution=ADD_SOLUTION,
+        tests=tests,
+        near_misses={"a": ONLY_SMALL, "b": ONLY_SMALL},
+    )
     (verdict,) = verify(mini_repo.root, all_katas(mini_repo.root), echo=lambda _: None)
     assert any("without naming the file to edit" in p for p in verdict.problems)
 
 
 def test_impl_switch_swaps_only_the_katas_present(mini_repo, tmp_path):
-    first = mini_repo.add_kata("python_pandas/e01_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS)
-    second = mini_repo.add_kata("python_pandas/e02_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS)
+    first = mini_repo.add_kata(
+        "python_pandas/e01_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS
+    )
+    second = mini_repo.add_kata(
+        "python_pandas/e02_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS
+    )
     other = tmp_path / "alternative" / "python_pandas" / "e01_demo"
     other.mkdir(parents=True)
     (other / "demo.py").write_text("def add(a, b):\n    return sum((a, b))\n")
@@ -68,10 +87,19 @@ def test_impl_switch_swaps_only_the_katas_present(mini_repo, tmp_path):
 
 
 def test_missing_topic_packages_skip_with_the_extra_to_install(mini_repo):
-    mini_repo.add_kata("sklearn/e01_demo", stub=ADD_STUB, tests=ADD_TESTS + "\nimport no_such_package_xyz\n",
-                       topic_imports=["no_such_package_xyz"])
-    result = subprocess.run([sys.executable, "-m", "pytest", "katas/sklearn", "-rs", "-q"],
-                            cwd=mini_repo.root, capture_output=True, text=True, timeout=120)
+    mini_repo.add_kata(
+        "sklearn/e01_demo",
+        stub=ADD_STUB,
+        tests=ADD_TESTS + "\nimport no_such_package_xyz\n",
+        topic_imports=["no_such_package_xyz"],
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "katas/sklearn", "-rs", "-q"],
+        cwd=mini_repo.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout
     assert "1 skipped" in result.stdout
     assert "pip install -e '.[demo]'" in result.stdout
@@ -85,7 +113,10 @@ def test_network_beyond_loopback_is_refused_with_a_clear_message():
 
     from graders.offline import OfflineError
 
-    with pytest.raises(OfflineError, match="katas run offline"), socket.create_connection(("10.255.255.1", 80), 1):
+    with (
+        pytest.raises(OfflineError, match="katas run offline"),
+        socket.create_connection(("10.255.255.1", 80), 1),
+    ):
         pass
     with pytest.raises(OfflineError, match="katas run offline"):
         socket.getaddrinfo("example.org", 443)
