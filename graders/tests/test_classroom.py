@@ -124,6 +124,12 @@ def template_and_fork(tmp_path):
     return template, fork
 
 
+def _grade_in(fork: Path, *args: str) -> subprocess.CompletedProcess:
+    """`graders grade` of the fork's python_pandas katas, the report written to out.json."""
+    command = [sys.executable, "-m", "graders", "grade", "katas/python_pandas", *args, "--json", "out.json"]
+    return subprocess.run(command, cwd=fork, capture_output=True, text=True, timeout=300)
+
+
 def _restore_script(root: Path) -> str:
     workflow = yaml.safe_load(generate(root))
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
@@ -144,24 +150,7 @@ def test_edited_tests_are_restored_and_reported(template_and_fork):
     restored = (fork / ".katas-restored.txt").read_text().split()
     assert restored == ["katas/python_pandas/e01_add/conftest.py", "katas/python_pandas/e01_add/test_demo.py"]
     assert not (fork / "katas/python_pandas/e01_add/conftest.py").exists()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graders",
-            "grade",
-            "katas/python_pandas",
-            "--require-pass",
-            "--restored-list",
-            ".katas-restored.txt",
-            "--json",
-            "out.json",
-        ],
-        cwd=fork,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = _grade_in(fork, "--require-pass", "--restored-list", ".katas-restored.txt")
     assert result.returncode == 1, "the stub fails the restored tests"
     report = json.loads((fork / "out.json").read_text())
     assert report["restored_files"] == restored
@@ -186,23 +175,7 @@ def test_hidden_tests_are_counted_without_revealing_their_code(template_and_fork
             assert kata.module("demo").add(1, 1) == 3, SECRET
         """)
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graders",
-            "grade",
-            "katas/python_pandas",
-            "--extra-tests",
-            ".hidden-tests",
-            "--json",
-            "out.json",
-        ],
-        cwd=fork,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = _grade_in(fork, "--extra-tests", ".hidden-tests")
     report = json.loads((fork / "out.json").read_text())
     assert report["hidden_tests"] == {"ran": 2, "passed": 1}
     assert "SECRET" not in result.stdout + json.dumps(report) and "negative numbers" not in json.dumps(report)
