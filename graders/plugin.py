@@ -44,10 +44,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("allow_network"):
         offline.install()
+    # A misspelt switch (`--impl solution`) would otherwise test the learner's files without a word.
+    impl_root = resolve_impl_root(config.rootpath, config.getoption("impl"))
+    if not impl_root.is_dir():
+        raise pytest.UsageError(
+            f"--impl/KATAS_IMPL names {impl_root}, which is not a folder: "
+            "use 'katas', 'solutions' or a folder laid out like solutions/"
+        )
     # Tests that spawn Python subprocesses (kata files run as scripts) see the same switch.
-    impl = config.getoption("impl")
-    if impl:
-        os.environ["KATAS_IMPL"] = str(resolve_impl_root(config.rootpath, impl))
+    if config.getoption("impl"):
+        os.environ["KATAS_IMPL"] = str(impl_root)
     config.stash[_state_key] = _State(config)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -84,6 +85,21 @@ def test_impl_switch_swaps_only_the_katas_present(mini_repo, tmp_path):
     assert outcomes == {"python_pandas/e01_demo": {"passed"}, "python_pandas/e02_demo": {"failed"}}
     env_report = run_pytest(mini_repo.root, [second], env={"KATAS_IMPL": "solutions"})
     assert {r.outcome for r in env_report.results} == {"passed"}
+
+
+def test_impl_switch_naming_no_folder_is_a_usage_error(mini_repo):
+    kata = mini_repo.add_kata("python_pandas/e01_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS)
+    for args, env in ((["--impl", "solution"], {}), ([], {"KATAS_IMPL": "nowhere"})):
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", str(kata), "-q", *args],
+            cwd=mini_repo.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+        assert result.returncode == 4, result.stdout + result.stderr
+        assert "not a folder" in result.stderr and "'solutions'" in result.stderr
 
 
 def test_missing_topic_packages_skip_with_the_extra_to_install(mini_repo):
