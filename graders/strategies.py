@@ -3,12 +3,42 @@
 Kata tests are graded: the same examples must run on every machine and every run, fast enough for the
 topic's timing budget. `kata_settings` gives Hypothesis that deterministic, bounded mode; the strategies
 reach the edges where README rules matter (ties, empty and single-element inputs, missing values, huge and
-non-finite numbers) instead of only "nice" data.
+non-finite numbers, dtype limits, float32 and large offsets, unicode and whitespace at the ends of text)
+instead of only "nice" data.
+
+| strategy | draws |
+|---|---|
+| `texts(...)` | `str` with unicode (accents, ß/İ/ς case traps, CJK, emoji, combining marks, zero-width space) and whitespace edges |
+| `words(...)` | non-empty `str` without whitespace: tokens, keys, labels |
+| `numbers(kind, ...)` | one `int` or `float`, often a dtype limit, a value next to it, or a value the caller names |
+| `numeric_arrays(...)` | a NumPy array with ties, large offsets, float32 and NaN where allowed |
+| `mixed_frames(...)` | a pandas DataFrame of chosen (or drawn) column kinds, with missing values and odd indexes |
+| `sql_rows(schema, ...)` | SQL-style rows (tuples or dicts) with NULLs, ties and unique key columns |
+
+Use them with `@given(...)` and `@kata_settings(max_examples=N)`:
+
+```python
+from hypothesis import given
+from graders.strategies import kata_settings, numeric_arrays
+
+@kata_settings(max_examples=40)
+@given(values=numeric_arrays(dtype="float32", allow_nan=True))
+def test_never_mutates(values): ...
+```
+
+NumPy and pandas are imported only when a strategy that needs them draws, so topics without pandas can use
+the rest.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import string
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 
 def kata_settings(max_examples: int = 60, **overrides) -> settings:
@@ -22,3 +52,347 @@ def kata_settings(max_examples: int = 60, **overrides) -> settings:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         **overrides,
     )
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+#: Whitespace that `str.split()` and `str.strip()` treat as whitespace, ASCII first.
+ASCII_WHITESPACE = (" ", "  ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c")
+#: Unicode whitespace: no-break space, em space, ideographic space, line separator (all `isspace()`).
+UNICODE_WHITESPACE = ("\u00a0", "\u2003", "\u3000", "\u2028")
+#: Characters that break naive text handling: accents (precomposed and combining), case traps (ß upper-cases
+#: to SS, İ lower-cases to two code points, final sigma), CJK, an emoji outside the BMP, right-to-left
+#: script, a zero-width space (not whitespace for `isspace()`), and the ligature ﬁ.
+UNICODE_TRAPS = "éÉñØåÅ\u0301ßİıΣσςﬁ日本語😀ا\u200b"
+_PLAIN = string.ascii_letters + string.digits + string.punctuation
+
+
+def texts(
+    min_size: int = 0,
+    max_size: int = 10,
+    *,
+    unicode: bool = True,
+    whitespace_edges: bool = True,
+    whitespace_inside: bool = True,
+    unicode_whitespace: bool = True,
+    exclude: str = "",
+) -> st.SearchStrategy[str]:
+    """Strings of `min_size..max_size` core characters, with optional whitespace before and after.
+
+    `unicode` mixes `UNICODE_TRAPS` into ASCII letters, digits and punctuation; `whitespace_edges` sometimes
+    pads the core with leading and/or trailing whitespace (`ASCII_WHITESPACE`, plus `UNICODE_WHITESPACE` when
+    `unicode_whitespace`); `whitespace_inside` lets spaces and tabs appear inside the core. Characters in
+    `exclude` never appear (for example the separators of a format, or `"\\x00"` is never drawn anyway).
+    """
+    chars = _PLAIN + (UNICODE_TRAPS if unicode else "") + (" \t" if whitespace_inside else "")
+    chars = "".join(c for c in chars if c not in exclude)
+    core = st.text(alphabet=st.sampled_from(chars), min_size=min_size, max_size=max_size)
+    if not whitespace_edges:
+        return core
+    pads = ASCII_WHITESPACE + (UNICODE_WHITESPACE if unicode_whitespace else ())
+    pads = tuple(p for p in pads if not set(p) & set(exclude))
+    edge = st.one_of(st.just(""), st.sampled_from(pads))
+    return st.tuples(edge, core, edge).map("".join)
+
+
+def words(
+    min_size: int = 1, max_size: int = 8, *, unicode: bool = True, exclude: str = ""
+) -> st.SearchStrategy[str]:
+    """Non-empty strings without any whitespace: tokens, keys, labels (see `texts` for the alphabet)."""
+    return texts(
+        max(min_size, 1),
+        max_size,
+        unicode=unicode,
+        whitespace_edges=False,
+        whitespace_inside=False,
+        exclude=exclude,
+    )
+
+
+# ------------------------------------------------------------------------------------------- numbers
+
+#: Integers at the limits of the signed NumPy dtypes and one step beyond, plus 2**53 + 1 (the first
+#: integer a float64 cannot hold).
+EDGE_INTS = (
+    0, 1, -1, 2, 127, 128, -128, -129, 255, 256, 32767, 32768, -32768, -32769,
+    2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63),
+)  # fmt: skip
+#: Floats where arithmetic and dtypes misbehave: signed zero, 0.1 (inexact in binary), the float32 limits,
+#: 2**24 + 1 (the first integer float32 cannot hold), 2**53, subnormals, huge values.
+EDGE_FLOATS = (
+    0.0, -0.0, 1.0, -1.0, 0.5, 0.1, 0.25, 1 / 3, 16777216.0, 16777217.0, 3.4028234663852886e38, 1.1754943508222875e-38,
+    9007199254740992.0, 5e-324, 1e-300, 1e16, 1e40, 1e300,
+)  # fmt: skip
+#: Offsets that turn small differences into cancellation problems (naive variance, float32 sums).
+LARGE_OFFSETS = (1e6, 2.0**24, 1e9, 1e12)
+
+
+def _in_range(value, lo, hi) -> bool:
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def numbers(
+    kind: str = "float",
+    *,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    allow_nan: bool = False,
+    allow_infinity: bool = False,
+    edges: Sequence[float] = (),
+    width: int = 64,
+) -> st.SearchStrategy:
+    """One number of `kind` `"int"` or `"float"` in `[min_value, max_value]`.
+
+    About half the draws come from the edges (`EDGE_INTS` / `EDGE_FLOATS` within the range, and the
+    caller's `edges`, such as a threshold and its neighbours); the rest anywhere in the range. `width=32`
+    draws floats exactly representable in float32.
+    """
+    if kind == "int":
+        lo = None if min_value is None else int(min_value)
+        hi = None if max_value is None else int(max_value)
+        pool = [v for v in (*EDGE_INTS, *edges) if _in_range(v, lo, hi)]
+        free = st.integers(min_value=lo, max_value=hi)
+    elif kind == "float":
+        pool = [float(v) for v in (*EDGE_FLOATS, *edges) if _in_range(v, min_value, max_value)]
+        if width == 32:
+            import numpy as np
+
+            pool = [v for v in pool if float(np.float32(v)) == v]
+        free = st.floats(
+            min_value=min_value, max_value=max_value, allow_nan=False, allow_infinity=False, width=width
+        )
+        if allow_nan:  # NaN and the infinities come from the pool: st.floats refuses them with bounds
+            pool.append(float("nan"))
+        if allow_infinity:
+            pool.extend(v for v in (float("inf"), float("-inf")) if _in_range(v, min_value, max_value))
+    else:
+        raise ValueError(f"numbers(kind={kind!r}): kind must be 'int' or 'float'")
+    return st.one_of(st.sampled_from(pool), free) if pool else free
+
+
+@st.composite
+def numeric_arrays(
+    draw,
+    dtype: str = "float64",
+    *,
+    min_size: int = 0,
+    max_size: int = 20,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    allow_nan: bool = False,
+    ties: bool = True,
+    large_offsets: bool = True,
+    edges: Sequence[float] = (),
+):
+    """A 1-D NumPy array of `dtype` (`"int8"` … `"int64"`, `"float32"`, `"float64"`).
+
+    - `ties`: most elements come from a small pool of distinct values, so duplicates and plateaus are common
+      (every element equal, too);
+    - `large_offsets` (floats only): sometimes a constant from `LARGE_OFFSETS` is added to every element, so
+      the values share a big magnitude and differ only in their last digits;
+    - `allow_nan` (floats only): some elements are NaN (sometimes all of them);
+    - `edges`: values the caller wants hit exactly, such as a threshold.
+
+    Values respect `min_value`/`max_value` and the dtype's own range before an offset is added; float32 arrays
+    hold float32 values (the cast happens last).
+    """
+    import numpy as np
+
+    info = np.iinfo(dtype) if np.dtype(dtype).kind in "iu" else None
+    if info is not None:
+        lo = int(info.min) if min_value is None else max(int(min_value), int(info.min))
+        hi = int(info.max) if max_value is None else min(int(max_value), int(info.max))
+        element = numbers("int", min_value=lo, max_value=hi, edges=edges)
+    else:
+        width = 32 if np.dtype(dtype) == np.float32 else 64
+        lo = min_value if min_value is not None else (-(2.0**100) if width == 32 else None)
+        hi = max_value if max_value is not None else (2.0**100 if width == 32 else None)
+        if width == 32:  # st.floats(width=32) wants bounds that float32 holds exactly: round inwards
+            lo = float(np.nextafter(np.float32(lo), np.float32(np.inf))) if float(np.float32(lo)) < lo else lo
+            hi = (
+                float(np.nextafter(np.float32(hi), np.float32(-np.inf))) if float(np.float32(hi)) > hi else hi
+            )
+            lo, hi = float(np.float32(lo)), float(np.float32(hi))
+        element = numbers("float", min_value=lo, max_value=hi, edges=edges, width=width)
+    if ties:
+        pool = draw(st.lists(element, min_size=1, max_size=4, unique=True))
+        element = st.one_of(st.sampled_from(pool), st.sampled_from(pool), element)
+    values = draw(st.lists(element, min_size=min_size, max_size=max_size))
+    if info is not None:
+        return np.array(values, dtype=dtype)
+    out = np.array(values, dtype="float64")
+    if large_offsets and out.size and draw(st.booleans()):
+        out = out + draw(st.sampled_from(LARGE_OFFSETS))
+    if allow_nan and out.size:
+        mask = draw(st.lists(st.booleans(), min_size=out.size, max_size=out.size))
+        out[np.array(mask)] = np.nan
+    with np.errstate(over="ignore"):
+        return out.astype(dtype)
+
+
+# -------------------------------------------------------------------------------------------- frames
+
+#: The column kinds `mixed_frames` knows, and the dtype each gives (pandas 3 names).
+FRAME_KINDS = {
+    "int": "int64",  # never missing (NumPy ints have no NaN)
+    "float": "float64",  # NaN where missing
+    "float32": "float32",
+    "str": "str",  # text with unicode and whitespace edges; NaN where missing
+    "bool": "bool",  # never missing
+    "category": "category",  # a few labels; NaN where missing
+    "nullable_int": "Int64",  # pandas' nullable integers: pd.NA where missing
+    "datetime": "datetime64[ns]",  # naive timestamps; NaT where missing
+    "datetime_tz": "datetime64[ns, Europe/Oslo]",  # aware, around the DST changes; NaT where missing
+}
+_DST_EDGES = ("2024-03-31 00:30", "2024-03-31 03:30", "2024-10-27 00:30", "2024-10-27 03:30")
+
+
+@st.composite
+def _column(draw, kind: str, rows: int, missing: bool):
+    import numpy as np
+    import pandas as pd
+
+    if kind not in FRAME_KINDS:
+        raise ValueError(f"unknown column kind {kind!r}: choose from {', '.join(FRAME_KINDS)}")
+    gaps = (
+        np.array(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool)
+        if missing and kind not in ("int", "bool") and rows
+        else np.zeros(rows, dtype=bool)
+    )
+    if kind in ("int", "nullable_int"):
+        values = draw(
+            numeric_arrays("int64", min_size=rows, max_size=rows, min_value=-(10**12), max_value=10**12)
+        )
+        series = pd.Series(values, dtype="Int64" if kind == "nullable_int" else "int64")
+    elif kind in ("float", "float32"):
+        values = draw(numeric_arrays(kind if kind == "float32" else "float64", min_size=rows, max_size=rows))
+        series = pd.Series(values)
+    elif kind == "bool":
+        series = pd.Series(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool)
+    elif kind in ("str", "category"):
+        pool = draw(st.lists(texts(0, 6), min_size=1, max_size=4, unique=True))
+        values = draw(st.lists(st.sampled_from(pool), min_size=rows, max_size=rows))
+        series = pd.Series(values, dtype="str" if kind == "str" else "category")
+    else:
+        moments = st.one_of(
+            st.sampled_from(_DST_EDGES).map(pd.Timestamp),
+            st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
+                pd.Timestamp
+            ),
+        )
+        stamps = pd.DatetimeIndex(
+            draw(st.lists(moments, min_size=rows, max_size=rows)), dtype="datetime64[ns]"
+        )
+        if kind == "datetime_tz":
+            # an hour that happens twice is read as standard time; one that never happens moves forward
+            stamps = stamps.tz_localize(
+                "Europe/Oslo", ambiguous=np.zeros(rows, bool), nonexistent="shift_forward"
+            )
+        series = pd.Series(stamps)
+    return series.mask(pd.Series(gaps)) if gaps.any() else series
+
+
+@st.composite
+def mixed_frames(
+    draw,
+    columns: Mapping[str, str] | None = None,
+    *,
+    min_rows: int = 0,
+    max_rows: int = 12,
+    missing: bool | Collection[str] = True,
+    index: str = "range",
+    kinds: Sequence[str] = ("int", "float", "str", "bool"),
+    max_columns: int = 4,
+):
+    """A pandas DataFrame with `min_rows..max_rows` rows.
+
+    `columns` maps each column name to a kind of `FRAME_KINDS`; without it, 1..`max_columns` columns of
+    kinds drawn from `kinds` are named `<kind>_<position>` (`float_0`, `str_1`, ...). `missing`: True lets
+    every kind that can hold a gap have one (any number of them, all of a column included), False none, or
+    the names of the columns that may. Numeric columns tie often; text columns repeat a few values.
+    `index`: `"range"` (0..n-1), `"shuffled"` (unique integers, neither 0..n-1 nor sorted) or `"text"`
+    (unique labels).
+    """
+    import pandas as pd
+
+    rows = draw(st.integers(min_value=min_rows, max_value=max_rows))
+    if columns is None:
+        drawn = draw(st.lists(st.sampled_from(list(kinds)), min_size=1, max_size=max_columns))
+        columns = {f"{kind}_{k}": kind for k, kind in enumerate(drawn)}
+    data = {}
+    for name, kind in columns.items():
+        may_miss = missing if isinstance(missing, bool) else name in missing
+        data[name] = draw(_column(kind, rows, may_miss))
+    if index == "range":
+        labels = pd.RangeIndex(rows)
+    elif index == "shuffled":
+        ints = draw(st.lists(st.integers(-1000, 10_000), min_size=rows, max_size=rows, unique=True))
+        if rows > 1 and ints == list(range(rows)):
+            ints = [i + 1 for i in ints]
+        labels = pd.Index(ints, dtype="int64")
+    elif index == "text":
+        labels = pd.Index(draw(st.lists(words(1, 6), min_size=rows, max_size=rows, unique=True)), dtype="str")
+    else:
+        raise ValueError(f"mixed_frames(index={index!r}): use 'range', 'shuffled' or 'text'")
+    frame = pd.DataFrame(data)
+    frame.index = labels
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------- SQL
+
+#: The SQL column kinds `sql_rows` knows and the Python values they hold (NULL is `None`).
+SQL_KINDS = ("int", "bigint", "real", "text", "bool", "date", "timestamp")
+
+
+def _sql_values(kind: str) -> st.SearchStrategy:
+    if kind == "int":
+        return numbers("int", min_value=-(2**31), max_value=2**31 - 1)
+    if kind == "bigint":
+        return numbers("int", min_value=-(2**63), max_value=2**63 - 1)
+    if kind == "real":
+        return numbers("float", min_value=-1e15, max_value=1e15)
+    if kind == "text":
+        return texts(0, 8, exclude="\x00")  # PostgreSQL text cannot hold NUL
+    if kind == "bool":
+        return st.booleans()
+    if kind == "date":
+        return st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2100, 12, 31))
+    if kind == "timestamp":
+        return st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1))
+    raise ValueError(f"unknown SQL kind {kind!r}: choose from {', '.join(SQL_KINDS)}")
+
+
+@st.composite
+def sql_rows(
+    draw,
+    schema: Mapping[str, str],
+    *,
+    min_size: int = 0,
+    max_size: int = 12,
+    nulls: bool | Collection[str] = True,
+    unique: Collection[str] = (),
+    as_dicts: bool = False,
+):
+    """A list of rows for a table whose columns `schema` maps to kinds of `SQL_KINDS`.
+
+    Each row is a tuple in schema order, or a dict when `as_dicts`. Values come from a small pool per
+    column, so ties (equal values in different rows) are common. `nulls`: True lets every column that is
+    not in `unique` be NULL (`None`), False none, or the names of the nullable columns. Columns in `unique`
+    hold distinct, non-NULL values (a primary key).
+    """
+    names = list(schema)
+    size = draw(st.integers(min_value=min_size, max_value=max_size))
+    columns: dict[str, list[Any]] = {}
+    for name in names:
+        values = _sql_values(schema[name])
+        if name in unique:
+            columns[name] = draw(st.lists(values, min_size=size, max_size=size, unique=True))
+            continue
+        pool = draw(st.lists(values, min_size=1, max_size=3))
+        element = st.one_of(st.sampled_from(pool), values)
+        if (nulls is True) or (not isinstance(nulls, bool) and name in nulls):
+            element = st.one_of(element, st.none())
+        columns[name] = draw(st.lists(element, min_size=size, max_size=size))
+    rows = list(zip(*(columns[name] for name in names), strict=True)) if names else [()] * size
+    return [dict(zip(names, row, strict=True)) for row in rows] if as_dicts else rows
