@@ -1,4 +1,4 @@
-"""Near miss: uploads without ChecksumAlgorithm, so S3 stores no SHA-256 to verify against.
+"""Near miss: uploads without ChecksumAlgorithm: S3 stores boto3's default CRC32, no SHA-256 to compare with.
 
 Reference solution for data_engineering/e04: S3 uploads with a content type, metadata and a checksum."""
 
