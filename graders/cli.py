@@ -18,29 +18,41 @@ def _verify(root: Path, args: argparse.Namespace) -> int:
 
 
 def _grade(root: Path, args: argparse.Namespace) -> int:
-    from graders.grade import grade, write_json
+    from graders import report
+    from graders.grade import grade_run
     from graders.manifest import changed_protected
+    from graders.staging import TrustedTree
 
-    restored = []
-    if args.restored_list and Path(args.restored_list).is_file():
-        restored = [line for line in Path(args.restored_list).read_text().splitlines() if line.strip()]
-        for rel in restored:
-            print(f"restored from the template before grading: {rel}")
+    template = Path(args.template).resolve() if args.template else None
+    if template is not None:
+        root = find_root(template)
+    trusted = TrustedTree.from_dir(template) if template is not None else TrustedTree.of_repository(root)
+    katas = select(root, args.paths)
     changed = changed_protected(root) if args.check_integrity else []
-    for rel in changed:
-        print(f"integrity: {rel} differs from the template's manifest")
     extra = Path(args.extra_tests).resolve() if args.extra_tests else None
-    grades = grade(
+    outputs = Path(args.classroom_outputs) if args.classroom_outputs else None
+    if outputs is not None:
+        report.write_placeholders(katas, outputs)
+    run = grade_run(
         root,
-        select(root, args.paths),
+        katas,
         impl=args.impl,
-        extra_tests=extra if extra is not None and extra.is_dir() else None,
+        extra_tests=extra,
+        submission=Path(args.submission).resolve() if args.submission else None,
+        trusted=trusted,
+        jobs=args.jobs,
+        deadline_s=args.deadline_minutes * 60 if args.deadline_minutes else None,
+        protected_changes=[f"edited: {rel}" for rel in changed],
+        on_graded=(lambda g: report.append_output(g, outputs)) if outputs is not None else None,
+        remove_extra_tests=args.remove_extra_tests,
     )
     if args.json:
-        write_json(grades, Path(args.json), restored=restored, integrity=changed)
-    if changed:
-        return 1
-    return 1 if args.require_pass and any(g.status != "passed" for g in grades) else 0
+        report.write_json(run, Path(args.json))
+    if args.summary:
+        report.write_summary(run, Path(args.summary))
+    if run.stopped:
+        return 143
+    return 1 if args.require_pass and any(g.status != "passed" for g in run.grades) else 0
 
 
 def _classroom(root: Path, args: argparse.Namespace) -> int:
@@ -164,10 +176,30 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--check-integrity",
         action="store_true",
-        help="compare tests, conftest, graders and metadata with graders/manifest.json",
+        help="also compare tests, conftest, graders and metadata with graders/manifest.json",
     )
-    grade.add_argument("--restored-list", default=None, help="file listing what the workflow restored")
     grade.add_argument("--require-pass", action="store_true", help="exit 1 unless every kata passes")
+    grade.add_argument(
+        "--template",
+        default=None,
+        help="the trusted template checkout to grade with (default: this repository's committed files)",
+    )
+    grade.add_argument(
+        "--submission", default=None, help="the checkout whose learner files are graded (default: here)"
+    )
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="katas graded at the same time")
+    grade.add_argument(
+        "--deadline-minutes", type=float, default=None, help="stop starting katas after this long"
+    )
+    grade.add_argument(
+        "--classroom-outputs", default=None, help="append each kata's Classroom result to this file"
+    )
+    grade.add_argument("--summary", default=None, help="write a Markdown results table here")
+    grade.add_argument(
+        "--remove-extra-tests",
+        action="store_true",
+        help="delete the hidden-tests folder once read, before any learner code runs",
+    )
     bench = add("bench", _bench, "timing table of each kata's tests against the solutions")
     bench.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     bench.add_argument("--impl", default="solutions")

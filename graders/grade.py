@@ -1,16 +1,39 @@
-"""`python -m graders grade`: score the learner's files, kata by kata, in GitHub Classroom's result shape."""
+"""`python -m graders grade`: score a submission kata by kata, each in its own isolated, bounded run.
+
+One scoring model serves the local command, `--json` and GitHub Classroom:
+
+- **Allow-list.** Each kata runs in a fresh temporary tree built from the trusted files (graders.staging:
+  the pinned template in Classroom, the committed files locally) plus that kata's `learner_files` from the
+  submission. Nothing else of the submission is read.
+- **Tampering scores 0.** A graded file the submission edited, deleted or added inside a kata's folder, or a
+  run whose canary tests (graders.canaries) show rewritten verdicts, gives the kata 0 with the reason.
+- **Bounded.** Two passes: every kata first runs with a short per-test timeout and a wall budget, so a hang
+  costs seconds and every working kata is credited early; katas that timed out are then run again with their
+  full timeouts while the deadline allows. A kata's remaining tests fail at once after its first timeout.
+- **Score.** Partial credit: the kata's points times the share of its tests (visible and hidden) that pass.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders import canaries, sandbox, scan
 from graders.catalog import Kata
 from graders.runner import TestResult, run_pytest
+from graders.staging import Findings, TrustedTree, compare, read_hidden, stage
 
 STATUS_ORDER = ("timeout", "error", "failed")
+FIRST_PASS_TEST_TIMEOUT_S = 10.0  # per test in the first pass; a slower correct test gets the second pass
+FIRST_PASS_KATA_BUDGET_S = 150.0  # wall clock for one kata's first pass, start-up included
+SECOND_PASS_KATA_BUDGET_S = 600.0
 
 
 @dataclass
@@ -19,6 +42,9 @@ class KataGrade:
     results: list[TestResult]
     hidden: int = 0
     hidden_passed: int = 0
+    tampered: list[str] = field(default_factory=list)  # why the kata scores 0 whatever its tests said
+    flags: list[str] = field(default_factory=list)  # for the instructor: what the static scan saw
+    notes: list[str] = field(default_factory=list)  # learner files not taken, extra files ignored
 
     @property
     def counted(self) -> list[TestResult]:
@@ -30,6 +56,8 @@ class KataGrade:
 
     @property
     def status(self) -> str:
+        if self.tampered:
+            return "tampered"
         if not self.counted:
             return "error"
         for status in STATUS_ORDER:
@@ -39,26 +67,55 @@ class KataGrade:
 
     @property
     def score(self) -> float:
-        """Partial credit: the kata's points times the share of its tests that pass."""
-        if not self.counted:
+        """Partial credit: the kata's points times the share of its tests that pass; 0 when tampered."""
+        if not self.counted or self.tampered:
             return 0.0
         return round(self.kata.points * self.passed / len(self.counted), 2)
 
     def message(self) -> str:
+        if self.tampered:
+            return "0 points: " + "; ".join(self.tampered)
         failing = [r for r in self.counted if r.outcome != "passed"]
         head = f"{self.passed}/{len(self.counted)} tests passed"
         if self.hidden:
             head += f" (hidden tests: {self.hidden_passed}/{self.hidden} passed)"
+        if self.notes:
+            head += f" [{'; '.join(self.notes)}]"
         if not failing:
             return head
-        first = failing[0]
+        # The first failure of the kata's own status (a crash or a timeout before a plain assertion).
+        first = next(r for r in failing if r.outcome == self.status)
         if _is_hidden(first):
-            return f"{head}; a hidden test {first.outcome if first.outcome != 'failed' else 'failed'} (details hidden)"
+            return f"{head}; a hidden test {first.outcome} (details hidden)"
         return f"{head}; first problem ({first.outcome}) in {first.nodeid}: {first.message}"
 
 
 def _is_hidden(result: TestResult) -> bool:
     return result.nodeid.split("/", 1)[0] != "katas"
+
+
+@dataclass
+class Submission:
+    """Where the learner files come from, and what is trusted to grade them with."""
+
+    trusted: TrustedTree
+    folder: Path  # the submission's checkout (its katas/ holds the learner files)
+    impl: Path | None = None  # another implementation laid out like solutions/ (maintainers' checks)
+    hidden: Path | None = None  # the instructor's hidden tests, laid out like katas/
+
+    def learner_dir(self, kata: Kata) -> Path:
+        if self.impl is not None and (self.impl / kata.topic / kata.name).is_dir():
+            return self.impl / kata.topic / kata.name
+        return self.folder / "katas" / kata.topic / kata.name
+
+
+@dataclass
+class GradeRun:
+    grades: list[KataGrade]
+    findings: Findings
+    trusted_origin: str
+    wall_s: float
+    stopped: bool = False
 
 
 def grade(
@@ -68,64 +125,199 @@ def grade(
     impl: str | None = None,
     extra_tests: Path | None = None,
     echo: Callable[[str], None] = print,
+    submission: Path | None = None,
+    trusted: TrustedTree | None = None,
+    jobs: int = 1,
+    deadline_s: float | None = None,
+    protected_changes: list[str] | None = None,
 ) -> list[KataGrade]:
-    targets = [k.dir for k in katas]
-    if extra_tests is not None:
-        targets += [
-            extra_tests / k.topic / k.name for k in katas if (extra_tests / k.topic / k.name).is_dir()
-        ]
-    report = run_pytest(root, targets, impl=impl)
-    by_kata = report.by_kata()
-    grades = []
-    for kata in katas:
-        results = by_kata.get(kata.rel, [])
-        if not results:
-            results = [TestResult(f"katas/{kata.rel}", kata.rel, "error", "no test ran for this kata")]
-        grade_ = KataGrade(kata, results)
-        hidden = [r for r in grade_.counted if _is_hidden(r)]
-        grade_.hidden, grade_.hidden_passed = len(hidden), sum(r.outcome == "passed" for r in hidden)
-        grades.append(grade_)
-        echo(f"{grade_.status:8} {grade_.score:6.2f}/{kata.points:<3} {kata.rel}  {grade_.message()[:200]}")
+    """Grade `katas`; the learner files come from `submission` (default: `root`), everything else is trusted."""
+    return grade_run(
+        root,
+        katas,
+        impl=impl,
+        extra_tests=extra_tests,
+        echo=echo,
+        submission=submission,
+        trusted=trusted,
+        jobs=jobs,
+        deadline_s=deadline_s,
+        protected_changes=protected_changes,
+    ).grades
+
+
+def grade_run(
+    root: Path,
+    katas: list[Kata],
+    *,
+    impl: str | None = None,
+    extra_tests: Path | None = None,
+    echo: Callable[[str], None] = print,
+    submission: Path | None = None,
+    trusted: TrustedTree | None = None,
+    jobs: int = 1,
+    deadline_s: float | None = None,
+    protected_changes: list[str] | None = None,
+    on_graded: Callable[[KataGrade], None] | None = None,
+    remove_extra_tests: bool = False,
+) -> GradeRun:
+    started = time.monotonic()
+    deadline = started + deadline_s if deadline_s else None
+    trusted = trusted or TrustedTree.of_repository(root)
+    folder = (submission or root).resolve()
+    impl_dir = _impl_dir(root, impl)
+    names = [(k.topic, k.name) for k in katas]
+    # Everything trusted is read before the first line of learner code runs.
+    hidden = read_hidden(extra_tests, names) if extra_tests is not None and extra_tests.is_dir() else {}
+    if remove_extra_tests and extra_tests is not None:
+        shutil.rmtree(extra_tests, ignore_errors=True)  # each kata's run gets only its own hidden tests
+    findings = compare(trusted, folder, names) if impl_dir is None else Findings()
+    for change in protected_changes or []:
+        parts = change.split(": ", 1)[-1].split("/")
+        if parts[0] == "katas" and len(parts) > 3:
+            findings.by_kata.setdefault(f"{parts[1]}/{parts[2]}", []).append(change)
+    for line in findings.repository:
+        echo(f"integrity: {line} (ignored: graded runs use the template's files)")
+    sub = Submission(trusted, folder, impl_dir)
+    sandbox.become_subreaper()
+    lock = threading.Lock()
+
+    def one(kata: Kata) -> KataGrade:
+        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline)
+        with lock:
+            echo(_line(result))
+            if on_graded is not None:
+                on_graded(result)
+        return result
+
+    with sandbox.graceful_termination() as signals:
+        if jobs > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                grades = list(pool.map(one, katas))
+        else:
+            grades = [one(kata) for kata in katas]
+        sandbox.reap_orphans()
     total = sum(g.score for g in grades)
     most = sum(g.kata.points for g in grades)
     echo(
-        f"grade: {total:.2f}/{most} points; {sum(g.status == 'passed' for g in grades)} of {len(grades)} katas solved"
+        f"grade: {total:.2f}/{most} points; {sum(g.status == 'passed' for g in grades)} of {len(grades)} "
+        f"katas solved; {time.monotonic() - started:.0f} s"
     )
-    return grades
+    return GradeRun(grades, findings, trusted.origin, time.monotonic() - started, bool(signals))
 
 
-def classroom_json(
-    grades: list[KataGrade], *, restored: list[str] | None = None, integrity: list[str] | None = None
-) -> dict:
-    """The results shape GitHub Classroom's autograding reporter reads."""
-    tests = [
-        {
-            "name": g.kata.rel,
-            "status": "pass"
-            if g.status == "passed"
-            else ("error" if g.status in ("error", "timeout") else "fail"),
-            "score": g.score,
-            "max_score": g.kata.points,
-            "message": g.message(),
-            "test_code": f"pytest katas/{g.kata.rel}",
-            "filename": f"katas/{g.kata.rel}",
-            "line_no": 0,
-            "duration": round(sum(r.duration for r in g.results) * 1000),
-        }
-        for g in grades
-    ]
+def _impl_dir(root: Path, impl: str | None) -> Path | None:
+    if not impl or impl == "katas":
+        return None
+    if impl == "solutions":
+        return root / "solutions"
+    return Path(impl).expanduser().resolve()
+
+
+def _line(g: KataGrade) -> str:
+    return f"{g.status:8} {g.score:6.2f}/{g.kata.points:<3} {g.kata.rel}  {g.message()[:200]}"
+
+
+def _grade_kata(
+    kata: Kata, sub: Submission, findings: Findings, hidden: dict[str, bytes], deadline: float | None
+) -> KataGrade:
+    if kata.rel in findings.by_kata:
+        changes = findings.by_kata[kata.rel]
+        shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
+        reason = f"graded files of this kata were changed ({shown}); restore them with `katas reset`"
+        return KataGrade(kata, [], tampered=[reason])
+    if sandbox.stopping() or (deadline is not None and time.monotonic() > deadline):
+        why = "not graded: the grading deadline was reached before this kata's turn"
+        return KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, "timeout", why)])
+    learner_dir = sub.learner_dir(kata)
+    flags = scan.scan_files(learner_dir, sub.trusted.learner_files(kata.topic, kata.name))
+    ignored = findings.ignored.get(kata.rel)
+    notes = [f"not graded (only learner files count): {', '.join(ignored)}"] if ignored else []
+    with tempfile.TemporaryDirectory(prefix="katas-grade-") as tmp:
+        grade_ = None
+        for first_pass in (True, False):
+            left = None if deadline is None else deadline - time.monotonic()
+            if not first_pass and (left is not None and left < 30 or sandbox.stopping()):
+                break
+            tree = Path(tmp) / ("fast" if first_pass else "full")
+            notes_taken = stage(sub.trusted, kata.topic, kata.name, learner_dir, tree, hidden)
+            grade_ = _run_staged(kata, tree, first_pass, left)
+            grade_.flags, grade_.notes = flags, notes + notes_taken
+            shutil.rmtree(tree, ignore_errors=True)
+            sandbox.reap_orphans()
+            if grade_.tampered or not any(r.outcome == "timeout" for r in grade_.results):
+                break
+        assert grade_ is not None
+        return grade_
+
+
+def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) -> KataGrade:
+    planted = canaries.plant()
+    targets = [tree / "katas" / kata.topic / kata.name]
+    if (tree / ".hidden-tests" / kata.topic / kata.name).is_dir():
+        targets.append(tree / ".hidden-tests" / kata.topic / kata.name)
+    args = ["--katas-stop-after-timeout"]
+    budget = FIRST_PASS_KATA_BUDGET_S if first_pass else SECOND_PASS_KATA_BUDGET_S
+    if first_pass:
+        args.append(f"--katas-test-timeout={FIRST_PASS_TEST_TIMEOUT_S}")
+    if left is not None:
+        budget = max(1.0, min(budget, left))
+    try:
+        report = run_pytest(
+            tree, targets, extra_args=args, env=canaries.to_env(planted), hardened=True, budget_s=budget
+        )
+    except RuntimeError as exc:  # pytest could not start at all: the kata cannot be graded
+        return KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, "error", str(exc)[-500:])])
+    results = [r for r in report.results if r.kata == kata.rel or r.kata is None]
+    own = [r for r in results if not canaries.is_canary(r.nodeid, planted)]
+    grade_ = KataGrade(kata, own or [TestResult(f"katas/{kata.rel}", kata.rel, "error", "no test ran")])
+    hidden = [r for r in grade_.counted if _is_hidden(r)]
+    grade_.hidden, grade_.hidden_passed = len(hidden), sum(r.outcome == "passed" for r in hidden)
+    # A crash or a timeout may leave canaries unreported; a must-fail canary reported passed always counts.
+    complete = not report.crashes and not any(r.outcome in ("timeout", "error") for r in own)
+    why = canaries.verdict(planted, results, complete=complete) if grade_.passed else None
+    if why:
+        grade_.tampered.append(f"the test run was tampered with: {why}")
+    return grade_
+
+
+def classroom_json(grades: list[KataGrade], *, integrity: list[str] | None = None) -> dict:
+    """All katas in the results shape of GitHub Classroom's autograding reporter, plus the grader's notes."""
     everything_passed = all(g.status == "passed" for g in grades)
     hidden = sum(g.hidden for g in grades)
     return {
         "version": 1,
         "status": "pass" if everything_passed else "fail",
         "max_score": sum(g.kata.points for g in grades),
-        "tests": tests,
+        "tests": [_test_entry(g) for g in grades],
         # Not read by the Classroom reporter: for the instructor, in the job log and the JSON artefact.
-        "restored_files": sorted(restored or []),
         "integrity_changes": sorted(integrity or []),
+        "tampered": {g.kata.rel: g.tampered for g in grades if g.tampered},
+        "flags": {g.kata.rel: g.flags for g in grades if g.flags},
         "hidden_tests": {"ran": hidden, "passed": sum(g.hidden_passed for g in grades)},
     }
+
+
+def _test_entry(g: KataGrade) -> dict:
+    return {
+        "name": g.kata.rel,
+        "status": "pass"
+        if g.status == "passed"
+        else ("error" if g.status in ("error", "timeout") else "fail"),
+        "score": g.score,
+        "max_score": g.kata.points,
+        "message": g.message(),
+        "test_code": f"pytest katas/{g.kata.rel}",
+        "filename": f"katas/{g.kata.rel}",
+        "line_no": 0,
+        "duration": round(sum(r.duration for r in g.results) * 1000),
+    }
+
+
+def runner_result(g: KataGrade) -> dict:
+    """One kata as one Classroom "runner": what autograding-command-grader would have output for it."""
+    entry = _test_entry(g)
+    return {"version": 1, "status": entry["status"], "max_score": g.kata.points, "tests": [entry]}
 
 
 def write_json(grades: list[KataGrade], path: Path, **extra) -> None:

@@ -7,6 +7,9 @@
 - `--katas-results FILE`: one JSON line per test (and per start, and per test module's collection time),
   read by graders.runner even if the process dies mid-test.
 - `--katas-fail-fast`: after a kata's first failure, skip its remaining tests (verify's near-miss rounds).
+- Graded runs (`graders grade`): `--katas-test-timeout S` caps every test at S seconds (the first, fast pass),
+  `--katas-stop-after-timeout` fails a kata's remaining tests at once after its first timeout, and the
+  grader's canary tests (graders.canaries) are planted in each kata's first test module.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from graders import canaries as canary_tests
 from graders import offline
 from graders.catalog import kata_of_path, load_meta, topic_meta
 from graders.impl import KataFiles, resolve_impl_root
@@ -39,6 +43,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--katas-fail-fast", action="store_true", help="stop testing a kata after its first failure"
     )
     group.addoption("--allow-network", action="store_true", help="do not block non-loopback sockets")
+    group.addoption(
+        "--katas-test-timeout",
+        type=float,
+        default=None,
+        help="graded runs: cap every test at this many seconds",
+    )
+    group.addoption(
+        "--katas-stop-after-timeout",
+        action="store_true",
+        help="graded runs: after a kata's first timeout, fail its remaining tests at once",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,7 +69,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests that spawn Python subprocesses (kata files run as scripts) see the same switch.
     if config.getoption("impl"):
         os.environ["KATAS_IMPL"] = str(impl_root)
-    config.stash[_state_key] = _State(config)
+    state = _State(config)
+    config.stash[_state_key] = state
+    # A plugin object, not module globals: the recorder is reached only through pytest's own registry.
+    config.pluginmanager.register(_Recorder(state), "katas-recorder")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -153,12 +171,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         timeout = metas[folder].get("timeout")
         if timeout and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(timeout))
+    cap = config.getoption("katas_test_timeout")
+    if cap:
+        for item in items:
+            marker = item.get_closest_marker("timeout")
+            current = marker.args[0] if marker and marker.args else config.getini("timeout")
+            if not current or float(current) > cap:
+                item.add_marker(pytest.mark.timeout(cap), append=False)
+    planted = canary_tests.from_env()
+    if planted:
+        _plant_canaries(items, planted)
+
+
+def _plant_canaries(items: list[pytest.Item], planted: list[canary_tests.Canary]) -> None:
+    """Insert the grader's canaries among the tests of each kata's first test module."""
+    modules: dict[str, pytest.Module] = {}
+    for item in items:
+        module = item.getparent(pytest.Module)
+        key = _kata_key(item)
+        if module is not None and key and key not in modules and item.nodeid.startswith("katas/"):
+            modules[key] = module
+    for key, module in modules.items():
+        for canary in planted:
+            namespace = module.obj.__dict__
+            exec(compile(canary_tests.source(canary), str(module.path), "exec"), namespace)  # noqa: S102
+            function = pytest.Function.from_parent(module, name=canary.name, callobj=namespace[canary.name])
+            block = [i for i, item in enumerate(items) if _kata_key(item) == key]
+            at = block[min(int(canary.position * (len(block) + 1)), len(block) - 1)] if block else len(items)
+            items.insert(at, function)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     state = item.config.stash[_state_key]
-    if state.fail_fast and _kata_key(item) in state.failed_katas:
+    key = _kata_key(item)
+    if state.fail_fast and key in state.failed_katas:
         pytest.skip("this kata already failed a test (--katas-fail-fast)")
+    if key in state.timed_out:
+        pytest.fail(
+            f"not run: {state.timed_out[key]} timed out first, and a kata's remaining tests are not run after "
+            "a timeout (fix the hang, then run the kata again)",
+            pytrace=False,
+        )
 
 
 # --- results recorder ----------------------------------------------------------------------------------------
@@ -169,7 +222,9 @@ class _State:
         path = config.getoption("katas_results")
         self.out = open(path, "a", buffering=1, encoding="utf-8") if path else None  # noqa: SIM115
         self.fail_fast = bool(config.getoption("katas_fail_fast"))
+        self.stop_after_timeout = bool(config.getoption("katas_stop_after_timeout"))
         self.failed_katas: set[str] = set()
+        self.timed_out: dict[str, str] = {}  # kata -> the test that timed out
         self.pending: dict[str, dict] = {}
 
     def write(self, record: dict) -> None:
@@ -208,108 +263,93 @@ def _crash_message(report: pytest.TestReport | pytest.CollectReport) -> str:
     return _short(str(report.longrepr).strip().splitlines()[-1] if report.longrepr else "")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem):  # noqa: ARG001
-    state = item.config.stash[_state_key]
-    timeout = item.get_closest_marker("timeout")
-    limit = timeout.args[0] if timeout and timeout.args else item.config.getini("timeout")
-    state.write(
-        {
-            "event": "start",
-            "nodeid": item.nodeid,
-            "kata": _kata_key(item),
-            "time": time.time(),
-            "timeout": float(limit or 0),
-        }
-    )
-    state.pending[item.nodeid] = {"outcome": "passed", "message": "", "details": "", "duration": 0.0}
-    return None
+class _Recorder:
+    """Writes one JSON line per test start, result, collection time and collected list."""
 
+    def __init__(self, state: _State):
+        self.state = state
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    state = _current_state
-    if state is None:
-        return
-    entry = state.pending.setdefault(
-        report.nodeid, {"outcome": "passed", "message": "", "details": "", "duration": 0.0}
-    )
-    entry["duration"] += report.duration
-    if report.failed and entry["outcome"] in ("passed", "skipped"):
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem):  # noqa: ARG002
+        timeout = item.get_closest_marker("timeout")
+        limit = timeout.args[0] if timeout and timeout.args else item.config.getini("timeout")
+        self.state.write(
+            {
+                "event": "start",
+                "nodeid": item.nodeid,
+                "kata": _kata_key(item),
+                "time": time.time(),
+                "timeout": float(limit or 0),
+            }
+        )
+        self.state.pending[item.nodeid] = {"outcome": "passed", "message": "", "details": "", "duration": 0.0}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        state = self.state
+        entry = state.pending.setdefault(
+            report.nodeid, {"outcome": "passed", "message": "", "details": "", "duration": 0.0}
+        )
+        entry["duration"] += report.duration
+        if report.failed and entry["outcome"] in ("passed", "skipped"):
+            text = str(report.longrepr) if report.longrepr else ""
+            timed_out = "Timeout (>" in text  # pytest-timeout's own wording
+            entry["outcome"] = "timeout" if timed_out else ("failed" if report.when == "call" else "error")
+            entry["message"] = _crash_message(report)
+            entry["details"] = _short(text[-6000:])
+            key = _kata_key(report)
+            if state.fail_fast and key:
+                state.failed_katas.add(key)
+            if timed_out and state.stop_after_timeout and key:
+                state.timed_out.setdefault(key, report.nodeid.rsplit("::", 1)[-1])
+        elif report.skipped and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            entry["message"] = _crash_message(report)
+        if report.when == "teardown":
+            state.write(
+                {
+                    "event": "result",
+                    "nodeid": report.nodeid,
+                    "kata": _kata_key(report),
+                    **state.pending.pop(report.nodeid),
+                }
+            )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if not report.failed:
+            return
         text = str(report.longrepr) if report.longrepr else ""
-        timed_out = "Timeout (>" in text  # pytest-timeout's own wording
-        entry["outcome"] = "timeout" if timed_out else ("failed" if report.when == "call" else "error")
-        entry["message"] = _crash_message(report)
-        entry["details"] = _short(text[-6000:])
-        if state.fail_fast and (key := _kata_key(report)):
-            state.failed_katas.add(key)
-    elif report.skipped and entry["outcome"] == "passed":
-        entry["outcome"] = "skipped"
-        entry["message"] = _crash_message(report)
-    if report.when == "teardown":
-        state.write(
+        self.state.write(
             {
                 "event": "result",
                 "nodeid": report.nodeid,
                 "kata": _kata_key(report),
-                **state.pending.pop(report.nodeid),
+                "outcome": "error",
+                "message": _short(text.strip().splitlines()[-1] if text.strip() else "collection failed"),
+                "details": _short(text[-6000:]),
+                "duration": 0.0,
             }
         )
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector):
+        """Time each test module's collection (its imports): `bench` charges it to the module's kata."""
+        start = time.perf_counter()
+        yield
+        if isinstance(collector, pytest.Module):
+            self.state.write(
+                {
+                    "event": "collect-time",
+                    "kata": _kata_key(collector),
+                    "duration": time.perf_counter() - start,
+                }
+            )
 
-def pytest_collectreport(report: pytest.CollectReport) -> None:
-    state = _current_state
-    if state is None or not report.failed:
-        return
-    text = str(report.longrepr) if report.longrepr else ""
-    state.write(
-        {
-            "event": "result",
-            "nodeid": report.nodeid,
-            "kata": _kata_key(report),
-            "outcome": "error",
-            "message": _short(text.strip().splitlines()[-1] if text.strip() else "collection failed"),
-            "details": _short(text[-6000:]),
-            "duration": 0.0,
-        }
-    )
-
-
-_current_state: _State | None = None
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    global _current_state
-    _current_state = session.config.stash[_state_key]
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector: pytest.Collector):
-    """Time each test module's collection (its imports): `bench` charges it to the module's kata."""
-    start = time.perf_counter()
-    yield
-    state = _current_state
-    if state is not None and isinstance(collector, pytest.Module):
-        state.write(
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.state.write(
             {
-                "event": "collect-time",
-                "kata": _kata_key(collector),
-                "duration": time.perf_counter() - start,
+                "event": "collected",
+                "nodeids": [item.nodeid for item in session.items],
+                "katas": [_kata_key(item) for item in session.items],
             }
         )
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    state = session.config.stash[_state_key]
-    state.write(
-        {
-            "event": "collected",
-            "nodeids": [item.nodeid for item in session.items],
-            "katas": [_kata_key(item) for item in session.items],
-        }
-    )
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    global _current_state
-    _current_state = None

@@ -19,6 +19,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from graders import sandbox
+
 # Beyond a test's own timeout, how long before the whole process is killed (pytest-timeout acts first).
 GRACE_S = float(os.environ.get("KATAS_HANG_GRACE_S", "20"))
 POLL_S = 0.1
@@ -59,8 +61,17 @@ def run_pytest(
     fail_fast: bool = False,
     env: dict[str, str] | None = None,
     log: Path | None = None,
+    hardened: bool = False,
+    budget_s: float | None = None,
 ) -> RunReport:
-    """Run pytest on `targets` (kata folders) from `root`; survive crashes and hangs kata by kata."""
+    """Run pytest on `targets` (kata folders) from `root`; survive crashes and hangs kata by kata.
+
+    `hardened` (graded runs): Python in isolated mode, pytest's configuration pinned to `root`'s own
+    pyproject.toml and conftest files, the environment cleaned of anything that changes how Python or pytest
+    start, and the memory cap of graders.sandbox. `budget_s`: the whole run's wall-clock limit; past it the
+    process is killed and the tests not yet finished are recorded as timeouts.
+    """
+    deadline = time.monotonic() + budget_s if budget_s else None
     remaining = [Path(t) for t in targets]
     results: list[TestResult] = []
     crashes: list[str] = []
@@ -74,6 +85,7 @@ def run_pytest(
             # ~0.7 s per start and no kata uses them: load pytest-timeout alone (ours comes from conftest.py).
             command = [
                 sys.executable,
+                *(["-I"] if hardened else []),
                 "-m",
                 "pytest",
                 "-p",
@@ -88,15 +100,25 @@ def run_pytest(
                 "no:cacheprovider",
                 f"--rootdir={root}",
             ]
+            if hardened:
+                command += [f"-c={root / 'pyproject.toml'}", f"--confcutdir={root}"]
             if impl:
                 command.append(f"--impl={impl}")
             if fail_fast:
                 command.append("--katas-fail-fast")
             command += extra_args or []
-            outcome = _run_once(command, root, results_file, env, log)
+            outcome = _run_once(command, root, results_file, _environment(env, hardened), log, deadline)
             results.extend(outcome.results)
             for kata, seconds in outcome.collect_s.items():
                 collect_s[kata] = collect_s.get(kata, 0.0) + seconds
+            if outcome.stopped is not None:
+                done = {r.kata for r in results}
+                results += [
+                    TestResult(f"katas/{_kata_rel(t)}", _kata_rel(t), "timeout", outcome.stopped)
+                    for t in remaining
+                    if _kata_rel(t) not in done
+                ]
+                break
             if outcome.crashed is None:
                 if outcome.returncode not in (0, 1, 5) and not outcome.results:
                     raise RuntimeError(f"pytest failed to start (exit {outcome.returncode}):\n{outcome.tail}")
@@ -105,6 +127,26 @@ def run_pytest(
             done = {r.kata for r in results}
             remaining = [t for t in remaining if _kata_rel(t) not in done]
     return RunReport(results, crashes, collect_s)
+
+
+# Variables that change how Python or pytest start: never passed to a graded run.
+_UNSAFE_ENV = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PYTHONHOME",
+    "PYTHONUSERBASE",
+)
+
+
+def _environment(extra: dict[str, str] | None, hardened: bool) -> dict[str, str]:
+    base = dict(os.environ)
+    if hardened:
+        for name in list(base):
+            if name in _UNSAFE_ENV or (name.startswith("PYTHON") and name != "PYTHONHASHSEED"):
+                del base[name]
+    return {**base, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(extra or {})}
 
 
 def _kata_rel(path: Path) -> str:
@@ -118,21 +160,27 @@ class _Once:
     returncode: int
     tail: str
     collect_s: dict[str, float]
+    stopped: str | None = None  # why the run was cut short (time budget, grader stopped)
 
 
 def _run_once(
-    command: list[str], root: Path, results_file: Path, env: dict[str, str] | None, log: Path | None
+    command: list[str],
+    root: Path,
+    results_file: Path,
+    env: dict[str, str],
+    log: Path | None,
+    deadline: float | None,
 ) -> _Once:
     log_path = log or results_file.with_suffix(".log")
     with open(log_path, "ab") as log_handle:
-        process = subprocess.Popen(
+        process = sandbox.spawn(
             command,
             cwd=root,
             stdout=log_handle,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})},
-            start_new_session=True,
+            env=env,
+            preexec_fn=sandbox.limits(),
         )
         started: dict | None = None
         records: list[dict] = []
@@ -140,6 +188,7 @@ def _run_once(
         collected: dict[str, str | None] = {}
         offset = 0
         killed_for_hang = False
+        out_of_budget = False
         while True:
             returncode = process.poll()
             new, offset = _read_new(results_file, offset)
@@ -164,9 +213,31 @@ def _run_once(
             ):
                 _kill(process)
                 killed_for_hang = True
+            elif deadline is not None and time.monotonic() > deadline:
+                _kill(process)
+                out_of_budget = True
+            elif sandbox.stopping():
+                _kill(process)
             time.sleep(POLL_S)
+        sandbox.kill_group(process)  # whatever the learner's code left running in the test's session
+        sandbox.unregister(process)
     results = [TestResult(**{k: v for k, v in r.items() if k != "event"}) for r in records]
     crashed = None
+    if out_of_budget or sandbox.stopping():
+        # Out of time: the test in flight and every test not yet run are timeouts; no restart.
+        why = (
+            "the grader was stopped (step timeout or cancelled job) before this test finished"
+            if sandbox.stopping()
+            else "not finished: the kata used up its time budget (a test hung or the tests are far too slow)"
+        )
+        reported = {r.nodeid for r in results}
+        pending = [started["nodeid"]] if started and started["nodeid"] not in reported else []
+        pending += [n for n in collected if n not in reported and n not in pending]
+        results += [
+            TestResult(n, collected.get(n, started and started["kata"]), "timeout", why) for n in pending
+        ]
+        tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+        return _Once(results, None, returncode, tail, collect_s, stopped=why)
     if started is not None:
         if killed_for_hang:
             outcome, why = (
