@@ -1,4 +1,6 @@
-"""Hidden-test style checks for pytorch/q08: checkpoint contents and an exact resume after a crash."""
+"""Hidden-test style checks for pytorch/q08: checkpoint contents, an exact resume after a crash, torch.export."""
+
+import copy
 
 import pytest
 import torch
@@ -122,3 +124,121 @@ def test_interrupted_run_equals_uninterrupted(ckpt, tmp_path):
         )
     ):
         assert torch.equal(s["exp_avg"], r["exp_avg"]), f"Adam's state for parameter {index} differs"
+
+
+# -- the whole model: torch.export ------------------------------------------------------------------------------
+
+FRESH_BATCHES = (5, 17, 1)  # none of them the example's 4 rows
+
+
+class _Served(nn.Module):
+    """A model whose train and eval modes differ: batch norm with moved statistics, and dropout."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Linear(10, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 4)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+
+def _served() -> nn.Module:
+    """A _Served left in train mode, its batch-norm running statistics away from their defaults."""
+    torch.manual_seed(3)
+    model = _Served()
+    with torch.no_grad():
+        for _ in range(3):
+            model(torch.randn(32, 10) * 2 + 1)
+    return model.train()
+
+
+def _fresh_batches():
+    gen = torch.Generator().manual_seed(21)
+    return [torch.randn(n, 10, generator=gen) * 2 + 1 for n in FRESH_BATCHES]
+
+
+def _eager_eval(model, batches):
+    """What the exported model must compute: the eager model in eval mode (on a copy: the model is untouched)."""
+    reference = copy.deepcopy(model).eval()
+    with torch.no_grad():
+        return [reference(x) for x in batches]
+
+
+class _ClassCodeCalled(Exception):
+    """Raised by the model class's replaced forward: the reloaded model ran the class's current code."""
+
+
+def _check_served(served, batches, expected, what: str):
+    for x, want in zip(batches, expected, strict=True):
+        try:
+            with torch.no_grad():
+                got = served(x)
+        except NotImplementedError:
+            raise
+        except _ClassCodeCalled as exc:
+            pytest.fail(str(exc))
+        except Exception as exc:
+            pytest.fail(
+                f"{what} failed on a batch of {len(x)} rows (is the batch dimension dynamic?): {exc!s:.300}"
+            )
+        assert isinstance(got, torch.Tensor) and got.shape == want.shape, (
+            f"{what} on a batch of {len(x)} rows gave {getattr(got, 'shape', got)!r}, expected {tuple(want.shape)}"
+        )
+        assert torch.allclose(got, want, atol=1e-5), (
+            f"{what} on a batch of {len(x)} rows differs from the eager model in eval mode by "
+            f"{(got - want).abs().max():.3g}: export in eval mode"
+        )
+
+
+def test_export_writes_an_exported_program(ckpt, tmp_path):
+    model = _served()
+    weights = {key: value.clone() for key, value in model.state_dict().items()}
+    path = tmp_path / "model.pt2"
+    ckpt.export_model(model, torch.randn(4, 10), path)
+    assert path.is_file(), f"export_model wrote no file at {path}"
+    try:
+        program = torch.export.load(path)
+    except Exception as exc:
+        pytest.fail(
+            "the file must load with torch.export.load(path): save torch.export.export(...)'s program with "
+            f"torch.export.save, not a pickled module: {exc!r:.300}"
+        )
+    assert isinstance(program, torch.export.ExportedProgram), (
+        f"torch.export.load gave {type(program).__name__}, expected an ExportedProgram"
+    )
+    for key in ("body.0.weight", "body.1.running_mean", "body.1.running_var", "body.4.bias"):
+        assert key in program.state_dict and torch.equal(program.state_dict[key], weights[key]), (
+            f"the exported program should hold the model's {key} as it was"
+        )
+
+
+def test_exported_model_matches_eager_on_other_batch_sizes(ckpt, tmp_path):
+    model = _served()
+    batches = _fresh_batches()
+    expected = _eager_eval(model, batches)
+    path = tmp_path / "model.pt2"
+    ckpt.export_model(model, torch.randn(4, 10), path)
+    served = ckpt.load_exported(path)
+    assert isinstance(served, nn.Module), (
+        f"load_exported should return a callable module (program.module()), got {type(served).__name__}"
+    )
+    _check_served(served, batches, expected, "the reloaded model")
+
+
+def test_reloading_needs_no_class_code(ckpt, tmp_path, monkeypatch):
+    model = _served()
+    batches = _fresh_batches()
+    expected = _eager_eval(model, batches)
+    path = tmp_path / "model.pt2"
+    ckpt.export_model(model, torch.randn(4, 10), path)
+
+    def gone(self, x):
+        raise _ClassCodeCalled(
+            "loading the exported file called the model class's forward: the file must hold the computation "
+            "itself (torch.export), not a reference to the class"
+        )
+
+    monkeypatch.setattr(_Served, "forward", gone)  # as if the class's code had changed or disappeared
+    _check_served(ckpt.load_exported(path), batches, expected, "the model reloaded without its class's code")

@@ -39,3 +39,21 @@ def resume_or_start(path: str | Path, model: nn.Module, optimizer: torch.optim.O
     if Path(path).exists():
         return load_checkpoint(path, model, optimizer)
     return 0
+
+
+def export_model(model: nn.Module, example: torch.Tensor, path: str | Path) -> None:
+    """Save the whole model (graph and weights) as a torch.export program at `path`, batch dimension dynamic."""
+    # The program records the operations as they run now: dropout and batch norm are frozen in the mode of
+    # the export, and the loaded module cannot be switched afterwards. Serve eval-mode behaviour.
+    model.eval()
+    # Without dynamic_shapes every dimension is fixed to the example's size; Dim("batch") keeps dim 0 free
+    # (the example needs at least 2 rows: a size of 1 would be specialised).
+    program = torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
+    # One file with the graph (ATen operators, no Python code) and the weights: loadable without the class.
+    torch.export.save(program, path)
+
+
+def load_exported(path: str | Path) -> nn.Module:
+    """Load a program saved by export_model and return a callable module (no model class needed)."""
+    # An ExportedProgram is not callable itself; .module() wraps its graph in a torch.fx.GraphModule.
+    return torch.export.load(path).module()
