@@ -11,6 +11,15 @@ class SubmissionError(ValueError):
     """The submission file would be rejected; the message says why."""
 
 
+class CredentialsError(RuntimeError):
+    """No usable Kaggle credential, or one that other users can read."""
+
+
+def credential_source(environ=None, home=None) -> str:
+    """Which credential KaggleApi.authenticate() would use: token:env, token:file, key:env, key:kaggle.json, oauth."""
+    raise NotImplementedError(f"credential_source: write it in {FILE}")
+
+
 def validate_submission(path: str | Path, test_ids):
     """Check the file against the competition's format and test ids; return it as a DataFrame."""
     raise NotImplementedError(f"validate_submission: write it in {FILE}")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,56 @@ COLUMNS = ["PassengerId", "Survived"]
 
 class SubmissionError(ValueError):
     """The submission file would be rejected; the message says why."""
+
+
+class CredentialsError(RuntimeError):
+    """No usable Kaggle credential, or one that other users can read."""
+
+
+def _config_dir(environ: Mapping[str, str], home: Path) -> Path:
+    """Where the client looks for kaggle.json (its Linux rule)."""
+    if environ.get("KAGGLE_CONFIG_DIR"):
+        return Path(environ["KAGGLE_CONFIG_DIR"])
+    if (home / ".kaggle").is_dir():  # the old place wins when it exists, for backwards compatibility
+        return home / ".kaggle"
+    return Path(environ.get("XDG_CONFIG_HOME") or home / ".config") / "kaggle"
+
+
+def _non_empty_file(path: Path) -> bool:
+    return path.is_file() and bool(path.read_text(encoding="utf-8").strip())
+
+
+def credential_source(environ: Mapping[str, str] | None = None, home: str | Path | None = None) -> str:
+    """Which credential KaggleApi.authenticate() would use, in the client's order, checked offline."""
+    environ = os.environ if environ is None else environ
+    home = Path.home() if home is None else Path(home)
+    config = _config_dir(environ, home) / "kaggle.json"
+    # The client only prints a warning for a key other users can read; a script should refuse it.
+    if config.is_file() and config.stat().st_mode & 0o044:
+        raise CredentialsError(f"{config} is readable by other users: run chmod 600 {config}")
+    if environ.get("KAGGLE_API_TOKEN"):  # today's credential: an API token
+        return "token:env"
+    if any(_non_empty_file(home / ".kaggle" / name) for name in ("access_token", "access_token.txt")):
+        return "token:file"
+    stored: dict = {}
+    if config.is_file():
+        try:
+            loaded = json.loads(config.read_text(encoding="utf-8"))
+        except ValueError:  # the client ignores a broken file
+            loaded = None
+        stored = loaded if isinstance(loaded, dict) else {}
+    # The legacy key: each half from its KAGGLE_* variable, else from kaggle.json.
+    username = environ.get("KAGGLE_USERNAME") or stored.get("username")
+    key = environ.get("KAGGLE_KEY") or stored.get("key")
+    if username and key:
+        from_env = bool(environ.get("KAGGLE_USERNAME")) and bool(environ.get("KAGGLE_KEY"))
+        return "key:env" if from_env else "key:kaggle.json"
+    if (home / ".kaggle" / "credentials.json").is_file():  # written by `kaggle auth login`
+        return "oauth"
+    raise CredentialsError(
+        "no Kaggle credentials: create an API token on kaggle.com/settings and export KAGGLE_API_TOKEN "
+        "(or save it in ~/.kaggle/access_token), or run `kaggle auth login`"
+    )
 
 
 def validate_submission(path: str | Path, test_ids) -> pd.DataFrame:
@@ -69,6 +122,11 @@ def main(argv: list[str] | None = None, api=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if api is None:  # only now: importing and authenticating costs time and needs credentials
+        try:
+            credential_source()  # authenticate() would print a help text and exit(1) instead
+        except CredentialsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         from kaggle.api.kaggle_api_extended import KaggleApi
 
         api = KaggleApi()
