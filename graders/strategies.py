@@ -33,6 +33,7 @@ the rest.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -54,6 +55,60 @@ def kata_settings(max_examples: int = 60, **overrides) -> settings:
     )
 
 
+# ------------------------------------------------------------------------------------------- helpers
+# Strategies are built once and reused: creating and validating them inside every draw costs more than the
+# drawing itself.
+
+
+@functools.cache
+def _index(n: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value=0, max_value=n - 1)
+
+
+@functools.cache
+def _flags(n: int) -> st.SearchStrategy[list[bool]]:
+    return st.lists(st.booleans(), min_size=n, max_size=n)
+
+
+@functools.cache
+def _pool_of(element: st.SearchStrategy, size: int = 4, unique: bool = True) -> st.SearchStrategy[list]:
+    return st.lists(element, min_size=1, max_size=size, unique=unique)
+
+
+@functools.cache
+def _between(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value=lo, max_value=hi)
+
+
+@functools.cache
+def _distinct(element: st.SearchStrategy, size: int) -> st.SearchStrategy[list]:
+    return st.lists(element, min_size=size, max_size=size, unique=True)
+
+
+def _gaps(draw, size: int):
+    """A boolean mask of `size`: no gap, every value a gap, or gaps here and there."""
+    import numpy as np
+
+    mode = draw(_index(4)) if size else 0
+    if mode < 2:
+        return np.full(size, mode == 1)
+    return np.array(draw(_flags(size)), dtype=bool)
+
+
+def _pick(draw, pool: Sequence):
+    return pool[draw(_index(len(pool)))] if len(pool) > 1 else pool[0]
+
+
+def _tied(draw, element: st.SearchStrategy, size: int, *, null: bool = False) -> list:
+    """`size` values, two in three from a small pool of `element` values (ties), the rest fresh or None."""
+    pool = draw(_pool_of(element))
+    out = []
+    for _ in range(size):
+        choice = draw(_index(4 if null else 3))
+        out.append(_pick(draw, pool) if choice < 2 else (draw(element) if choice == 2 else None))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- text
 
 #: Whitespace that `str.split()` and `str.strip()` treat as whitespace, ASCII first.
@@ -67,6 +122,7 @@ UNICODE_TRAPS = "éÉñØåÅ\u0301ßİıΣσςﬁ日本語😀ا\u200b"
 _PLAIN = string.ascii_letters + string.digits + string.punctuation
 
 
+@functools.cache
 def texts(
     min_size: int = 0,
     max_size: int = 10,
@@ -82,7 +138,7 @@ def texts(
     `unicode` mixes `UNICODE_TRAPS` into ASCII letters, digits and punctuation; `whitespace_edges` sometimes
     pads the core with leading and/or trailing whitespace (`ASCII_WHITESPACE`, plus `UNICODE_WHITESPACE` when
     `unicode_whitespace`); `whitespace_inside` lets spaces and tabs appear inside the core. Characters in
-    `exclude` never appear (for example the separators of a format, or `"\\x00"` is never drawn anyway).
+    `exclude` never appear (for example the separators of a format). NUL (`"\\x00"`) is never drawn.
     """
     chars = _PLAIN + (UNICODE_TRAPS if unicode else "") + (" \t" if whitespace_inside else "")
     chars = "".join(c for c in chars if c not in exclude)
@@ -147,6 +203,11 @@ def numbers(
     caller's `edges`, such as a threshold and its neighbours); the rest anywhere in the range. `width=32`
     draws floats exactly representable in float32.
     """
+    return _numbers(kind, min_value, max_value, allow_nan, allow_infinity, tuple(edges), width)
+
+
+@functools.cache
+def _numbers(kind, min_value, max_value, allow_nan, allow_infinity, edges, width) -> st.SearchStrategy:
     if kind == "int":
         lo = None if min_value is None else int(min_value)
         hi = None if max_value is None else int(max_value)
@@ -214,18 +275,15 @@ def numeric_arrays(
             )
             lo, hi = float(np.float32(lo)), float(np.float32(hi))
         element = numbers("float", min_value=lo, max_value=hi, edges=edges, width=width)
-    if ties:
-        pool = draw(st.lists(element, min_size=1, max_size=4, unique=True))
-        element = st.one_of(st.sampled_from(pool), st.sampled_from(pool), element)
-    values = draw(st.lists(element, min_size=min_size, max_size=max_size))
+    size = draw(_between(min_size, max_size))
+    values = _tied(draw, element, size) if ties else [draw(element) for _ in range(size)]
     if info is not None:
         return np.array(values, dtype=dtype)
     out = np.array(values, dtype="float64")
     if large_offsets and out.size and draw(st.booleans()):
-        out = out + draw(st.sampled_from(LARGE_OFFSETS))
+        out = out + _pick(draw, LARGE_OFFSETS)
     if allow_nan and out.size:
-        mask = draw(st.lists(st.booleans(), min_size=out.size, max_size=out.size))
-        out[np.array(mask)] = np.nan
+        out[_gaps(draw, out.size)] = np.nan
     with np.errstate(over="ignore"):
         return out.astype(dtype)
 
@@ -245,6 +303,10 @@ FRAME_KINDS = {
     "datetime_tz": "datetime64[ns, Europe/Oslo]",  # aware, around the DST changes; NaT where missing
 }
 _DST_EDGES = ("2024-03-31 00:30", "2024-03-31 03:30", "2024-10-27 00:30", "2024-10-27 03:30")
+_MOMENTS = st.one_of(
+    st.sampled_from([dt.datetime.fromisoformat(v) for v in _DST_EDGES]),
+    st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
 
 
 @st.composite
@@ -254,11 +316,7 @@ def _column(draw, kind: str, rows: int, missing: bool):
 
     if kind not in FRAME_KINDS:
         raise ValueError(f"unknown column kind {kind!r}: choose from {', '.join(FRAME_KINDS)}")
-    gaps = (
-        np.array(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool)
-        if missing and kind not in ("int", "bool") and rows
-        else np.zeros(rows, dtype=bool)
-    )
+    gaps = _gaps(draw, rows) if missing and kind not in ("int", "bool") else np.zeros(rows, dtype=bool)
     if kind in ("int", "nullable_int"):
         values = draw(
             numeric_arrays("int64", min_size=rows, max_size=rows, min_value=-(10**12), max_value=10**12)
@@ -268,20 +326,15 @@ def _column(draw, kind: str, rows: int, missing: bool):
         values = draw(numeric_arrays(kind if kind == "float32" else "float64", min_size=rows, max_size=rows))
         series = pd.Series(values)
     elif kind == "bool":
-        series = pd.Series(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool)
+        series = pd.Series(draw(_flags(rows)), dtype=bool)
     elif kind in ("str", "category"):
-        pool = draw(st.lists(texts(0, 6), min_size=1, max_size=4, unique=True))
-        values = draw(st.lists(st.sampled_from(pool), min_size=rows, max_size=rows))
-        series = pd.Series(values, dtype="str" if kind == "str" else "category")
-    else:
-        moments = st.one_of(
-            st.sampled_from(_DST_EDGES).map(pd.Timestamp),
-            st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
-                pd.Timestamp
-            ),
+        pool = draw(_pool_of(texts(0, 6)))
+        series = pd.Series(
+            [_pick(draw, pool) for _ in range(rows)], dtype="str" if kind == "str" else "category"
         )
+    else:
         stamps = pd.DatetimeIndex(
-            draw(st.lists(moments, min_size=rows, max_size=rows)), dtype="datetime64[ns]"
+            [pd.Timestamp(v) for v in _tied(draw, _MOMENTS, rows)], dtype="datetime64[ns]"
         )
         if kind == "datetime_tz":
             # an hour that happens twice is read as standard time; one that never happens moves forward
@@ -315,9 +368,10 @@ def mixed_frames(
     """
     import pandas as pd
 
-    rows = draw(st.integers(min_value=min_rows, max_value=max_rows))
+    rows = draw(_between(min_rows, max_rows))
     if columns is None:
-        drawn = draw(st.lists(st.sampled_from(list(kinds)), min_size=1, max_size=max_columns))
+        kinds = tuple(kinds)
+        drawn = [_pick(draw, kinds) for _ in range(draw(_between(1, max_columns)))]
         columns = {f"{kind}_{k}": kind for k, kind in enumerate(drawn)}
     data = {}
     for name, kind in columns.items():
@@ -334,7 +388,7 @@ def mixed_frames(
         labels = pd.Index(draw(st.lists(words(1, 6), min_size=rows, max_size=rows, unique=True)), dtype="str")
     else:
         raise ValueError(f"mixed_frames(index={index!r}): use 'range', 'shuffled' or 'text'")
-    frame = pd.DataFrame(data)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(rows))
     frame.index = labels
     return frame
 
@@ -345,6 +399,7 @@ def mixed_frames(
 SQL_KINDS = ("int", "bigint", "real", "text", "bool", "date", "timestamp")
 
 
+@functools.cache
 def _sql_values(kind: str) -> st.SearchStrategy:
     if kind == "int":
         return numbers("int", min_value=-(2**31), max_value=2**31 - 1)
@@ -382,17 +437,14 @@ def sql_rows(
     hold distinct, non-NULL values (a primary key).
     """
     names = list(schema)
-    size = draw(st.integers(min_value=min_size, max_value=max_size))
+    size = draw(_between(min_size, max_size))
     columns: dict[str, list[Any]] = {}
     for name in names:
         values = _sql_values(schema[name])
         if name in unique:
-            columns[name] = draw(st.lists(values, min_size=size, max_size=size, unique=True))
+            columns[name] = draw(_distinct(values, size))
             continue
-        pool = draw(st.lists(values, min_size=1, max_size=3))
-        element = st.one_of(st.sampled_from(pool), values)
-        if (nulls is True) or (not isinstance(nulls, bool) and name in nulls):
-            element = st.one_of(element, st.none())
-        columns[name] = draw(st.lists(element, min_size=size, max_size=size))
+        nullable = (nulls is True) or (not isinstance(nulls, bool) and name in nulls)
+        columns[name] = _tied(draw, values, size, null=nullable)
     rows = list(zip(*(columns[name] for name in names), strict=True)) if names else [()] * size
     return [dict(zip(names, row, strict=True)) for row in rows] if as_dicts else rows

@@ -134,7 +134,7 @@ def test_numeric_arrays_reach_float32_traps():
 
 def test_mixed_frames_follow_the_columns_asked_for():
     columns = {kind: kind for kind in FRAME_KINDS}
-    frames = collect(mixed_frames(columns, min_rows=1, max_rows=6), 60)
+    frames = collect(mixed_frames(columns, min_rows=1, max_rows=6), 30)
     for frame in frames:
         assert frame.columns.tolist() == list(columns)
         dtypes = {name: str(dtype) for name, dtype in frame.dtypes.items()}
@@ -147,15 +147,15 @@ def test_mixed_frames_follow_the_columns_asked_for():
 
 
 def test_mixed_frames_missing_and_indexes():
-    complete = collect(mixed_frames(kinds=tuple(FRAME_KINDS), missing=False), 60)
+    complete = collect(mixed_frames(kinds=tuple(FRAME_KINDS), missing=False), 30)
     assert not any(frame.isna().any().any() for frame in complete), "missing=False drew a gap"
-    some = collect(mixed_frames({"a": "float", "b": "float"}, missing=["b"]), 60)
+    some = collect(mixed_frames({"a": "float", "b": "float"}, missing=["b"]), 30)
     assert not any(f["a"].isna().any() for f in some) and any(f["b"].isna().any() for f in some)
-    for frame in collect(mixed_frames(index="shuffled", min_rows=2), 40):
+    for frame in collect(mixed_frames({"a": "int"}, index="shuffled", min_rows=2), 25):
         assert frame.index.is_unique and not frame.index.equals(pd.RangeIndex(len(frame)))
-    for frame in collect(mixed_frames(index="text"), 40):
+    for frame in collect(mixed_frames({"a": "int"}, index="text"), 25):
         assert frame.index.is_unique and all(isinstance(label, str) for label in frame.index)
-    drawn = collect(mixed_frames(), 60)
+    drawn = collect(mixed_frames(), 40)
     assert any(len(f) == 0 for f in drawn) and any(f.shape[1] > 1 for f in drawn)
     with pytest.raises(ValueError, match="kind"):
         collect(mixed_frames({"x": "complex"}), 1)
@@ -165,7 +165,7 @@ SCHEMA = {"id": "int", "name": "text", "amount": "real", "paid": "bool", "day": 
 
 
 def test_sql_rows_keys_nulls_and_ties():
-    tables = collect(sql_rows(SCHEMA, unique=["id"], min_size=2), 80)
+    tables = collect(sql_rows(SCHEMA, unique=["id"], min_size=2), 50)
     for rows in tables:
         assert all(isinstance(r, tuple) and len(r) == len(SCHEMA) for r in rows)
         ids = [r[0] for r in rows]
@@ -174,7 +174,7 @@ def test_sql_rows_keys_nulls_and_ties():
         assert all(r[1] is None or "\x00" not in r[1] for r in rows)
     assert any(r[1] is None for rows in tables for r in rows), "no NULL text"
     assert any(len({r[2] for r in rows}) < len(rows) for rows in tables), "no ties in amount"
-    strict = collect(sql_rows(SCHEMA, nulls=["name"], as_dicts=True), 60)
+    strict = collect(sql_rows(SCHEMA, nulls=["name"], as_dicts=True), 30)
     for rows in strict:
         for row in rows:
             assert list(row) == list(SCHEMA)
