@@ -17,6 +17,12 @@ def _verify(root: Path, args: argparse.Namespace) -> int:
     return 1 if any(v.problems for v in verdicts) else 0
 
 
+def _mutate(root: Path, args: argparse.Namespace) -> int:
+    from graders.mutate import main
+
+    return main(root, args.paths, args.jobs, args.max_mutants)
+
+
 def _grade(root: Path, args: argparse.Namespace) -> int:
     from graders import report
     from graders.grade import grade_run
@@ -168,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = add("verify", _verify, "maintainers: stubs fail, solutions pass, near misses fail")
     verify.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     verify.add_argument("-j", "--jobs", type=int, default=None, help="parallel pytest processes")
+    mutate = add("mutate", _mutate, "maintainers: mutants of each solution must fail the kata's tests")
+    mutate.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
+    mutate.add_argument("-j", "--jobs", type=int, default=None, help="parallel pytest processes")
+    mutate.add_argument(
+        "--max-mutants", type=int, default=None, help="per kata (default: 8 to 40, from the topic's budget)"
+    )
     grade = add("grade", _grade, "grade the learner's files, kata by kata")
     grade.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     grade.add_argument("--impl", default=None, help="grade another implementation folder (e.g. solutions)")

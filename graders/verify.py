@@ -2,7 +2,11 @@
 
 For every kata: metadata and README complete; every test fails against the stub with a message naming the
 file to edit; every test passes against `solutions/`; every near miss (`solutions/<topic>/<kata>/near_misses/*`)
-fails at least one test. Runs are grouped per topic and mode, in parallel subprocesses.
+fails at least one test by an assertion (a near miss whose only failures are an ImportError, a SyntaxError, a
+collection error or an exception raised while its module is imported is no kill); a committed
+`solutions/<topic>/<kata>/mutants.toml` lists no unexplained surviving mutant (`python -m graders mutate`
+writes it; verify never runs mutants, and only notes when its hashes are stale). Runs are grouped per topic and
+mode, in parallel subprocesses.
 """
 
 from __future__ import annotations
@@ -17,9 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata, topic_meta
+from graders.mutate import check_results as check_mutants
 from graders.runner import RunReport, TestResult, run_pytest
 
 BAD = ("failed", "error", "timeout")
+# Failures that say nothing about the rule a near miss is about: the module never ran.
+IMPORT_ONLY = re.compile(
+    r"^(?:E\s+)?(ImportError|ModuleNotFoundError|SyntaxError|IndentationError|TabError)\b"
+)
+IMPORTED_AS = re.compile(r"could not be imported: (\w+)\(")
 REQUIRED_META = {
     "title": str,
     "source": str,
@@ -46,6 +56,7 @@ class _Job:
 class KataVerdict:
     kata: Kata
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     tests: int = 0
     skipped: int = 0
     near_misses: int = 0
@@ -134,6 +145,28 @@ def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
     return sorted(jobs, key=lambda job: -weight[job.topic])
 
 
+def _not_an_assertion(result: TestResult) -> str | None:
+    """How a failure happened before any test could check a rule (None when it is a real failure)."""
+    if result.outcome == "error" and "::" not in result.nodeid:
+        return "a collection error"
+    message = result.message.strip()
+    inner = IMPORTED_AS.search(message)
+    if inner is not None:
+        return f"{inner.group(1)} at import"
+    match = IMPORT_ONLY.match(message)
+    return match.group(1) if match else None
+
+
+def import_only_failure(results: list[TestResult]) -> str | None:
+    """`<exception> (<message>)` when every failure of a run is an import-time one, else None."""
+    bad = [r for r in results if r.outcome in BAD]
+    kinds = [_not_an_assertion(r) for r in bad]
+    if not bad or any(kind is None for kind in kinds):
+        return None
+    message = bad[0].message.strip().splitlines()[0] if bad[0].message.strip() else bad[0].nodeid
+    return f"{kinds[0]} ({message[:200]})"
+
+
 def _results_for(job: _Job, kata: Kata) -> list[TestResult]:
     assert job.report is not None
     return job.report.by_kata().get(kata.rel, [])
@@ -171,10 +204,16 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
         if not job.mode.startswith("near miss"):
             continue
         miss = kata.near_misses()[int(job.mode.rsplit(" ", 1)[1])]
-        if any(r.outcome in BAD for r in _results_for(job, kata)):
-            verdict.near_misses += 1
-        else:
+        results = _results_for(job, kata)
+        if not any(r.outcome in BAD for r in results):
             verdict.problems.append(f"near miss {miss.name} passes every test")
+        elif (how := import_only_failure(results)) is not None:
+            verdict.problems.append(f"near miss {miss.name} fails only by {how}: it must fail an assertion")
+        else:
+            verdict.near_misses += 1
+    problems, notes = check_mutants(kata)
+    verdict.problems += problems
+    verdict.notes += notes
     return verdict
 
 
@@ -203,6 +242,8 @@ def verify(
         )
         for problem in verdict.problems:
             echo(f"       - {problem}")
+        for note in verdict.notes:
+            echo(f"       note: {note}")
     bad = sum(1 for v in verdicts if v.problems)
     echo(f"verify: {len(verdicts) - bad} passed, {bad} failed")
     return verdicts
