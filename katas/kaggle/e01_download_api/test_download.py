@@ -32,6 +32,9 @@ def test_exactly_one_api_call_into_dest(download, fake_kaggle, tmp_path):
     calls = fake_kaggle.named("competition_download_files")
     assert len(calls) == 1, f"expected one competition_download_files call, got {len(calls)}"
     assert calls[0]["competition"] == "titanic"
+    assert calls[0]["quiet"] is True, "quiet=True: no progress bars in the logs"
+    assert calls[0]["unzip"] is False, "do not pass unzip=True: extract the archive yourself"
+    assert fake_kaggle.named("authenticate") == [], "the client comes ready: do not call authenticate()"
     assert calls[0]["path"] is not None and Path(calls[0]["path"]).resolve() == dest.resolve(), (
         f"path= should be the destination folder {dest}, got {calls[0]['path']!r}"
     )
@@ -79,4 +82,30 @@ def test_corrupt_archive_is_reported(download, fake_kaggle, tmp_path):
     assert "broken.zip" in str(info.value), f"the error should name the archive broken.zip: {info.value}"
     assert isinstance(info.value.__cause__, zipfile.BadZipFile), (
         "chain the zipfile.BadZipFile: raise ... from exc"
+    )
+
+
+def test_folder_entries_are_not_returned(download, fake_kaggle, tmp_path):
+    fake_kaggle.competitions["nested"] = {"top.csv": "a\n1\n", "extra/": "", "extra/inner.csv": "b\n2\n"}
+    dest = tmp_path / "d"
+    got = download.download_competition(fake_kaggle, "nested", dest)
+    assert [Path(p).resolve() for p in got] == [
+        (dest / "extra" / "inner.csv").resolve(),
+        (dest / "top.csv").resolve(),
+    ], f"return the extracted files only, not the folder entry extra/: {got}"
+    assert (dest / "extra" / "inner.csv").read_text() == "b\n2\n"
+
+
+def test_missing_archive_is_reported(download, fake_kaggle, tmp_path):
+    def download_nothing(competition, path=None, force=False, quiet=True, unzip=False):
+        fake_kaggle.calls.append(("competition_download_files", {"competition": competition, "path": path}))
+
+    fake_kaggle.competition_download_files = download_nothing  # the call "succeeds" but writes no archive
+    with pytest.raises(download.DownloadError) as info:
+        download.download_competition(fake_kaggle, "titanic", tmp_path / "d")
+    assert "titanic.zip" in str(info.value), (
+        f"the error should name the missing archive titanic.zip: {info.value}"
+    )
+    assert isinstance(info.value.__cause__, FileNotFoundError), (
+        "chain the FileNotFoundError: raise ... from exc"
     )
