@@ -58,6 +58,19 @@ def check_partition(lake, day: str, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, atol=0.011, obj=f"date={day} partition")
 
 
+def run_day(airflow, dag, day: datetime):
+    """dag.test() for one day. Airflow 3.3's dag.test() crashes on a DAG that has deadline alerts (it looks the
+    alerts up by an id only the DAG processor assigns); the scheduler evaluates deadlines, dag.test() never does,
+    so the runs go without them (test_deadline_alert_replaces_the_sla checks them)."""
+    dag.deadline = None
+    return airflow.run(dag, day)
+
+
+def alert_lines(lake) -> list[str]:
+    path = lake / "alerts.log"
+    return path.read_text().splitlines() if path.exists() else []
+
+
 def test_schedule_catchup_and_retries(dag, kata):
     where = kata.display(DAG_FILE)
     assert dag.schedule == "@daily", f"{where}: schedule should be '@daily', got {dag.schedule!r}"
@@ -67,6 +80,40 @@ def test_schedule_catchup_and_retries(dag, kata):
         assert task.retry_delay == timedelta(minutes=5), (
             f"{where}: task {task.task_id} has retry_delay={task.retry_delay}, expected 5 minutes"
         )
+
+
+def test_timeouts_and_failure_callback(dag, kata):
+    where = kata.display(DAG_FILE)
+    for task in dag.tasks:
+        assert task.execution_timeout == timedelta(minutes=30), (
+            f"{where}: task {task.task_id} has execution_timeout={task.execution_timeout}, expected 30 minutes "
+            "(in default_args: a hung try is killed)"
+        )
+        callbacks = task.on_failure_callback
+        callbacks = callbacks if isinstance(callbacks, list) else [callbacks] if callbacks else []
+        assert callbacks, f"{where}: task {task.task_id} has no on_failure_callback (set it in default_args)"
+
+
+def test_deadline_alert_replaces_the_sla(dag, kata):
+    from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference, SyncCallback
+
+    where = kata.display(DAG_FILE)
+    alerts = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline] if dag.deadline else []
+    assert len(alerts) == 1 and isinstance(alerts[0], DeadlineAlert), (
+        f"{where}: the DAG should have one deadline alert (deadline=DeadlineAlert(...)): Airflow 3 removed SLAs, "
+        f"got {dag.deadline!r}"
+    )
+    alert = alerts[0]
+    assert alert.reference == DeadlineReference.DAGRUN_LOGICAL_DATE, (
+        f"{where}: the deadline should count from the run's logical date "
+        f"(DeadlineReference.DAGRUN_LOGICAL_DATE), got {alert.reference!r}"
+    )
+    assert alert.interval == timedelta(hours=6), (
+        f"{where}: deadline interval {alert.interval}, expected 6 hours"
+    )
+    assert isinstance(alert.callback, (SyncCallback, AsyncCallback)), (
+        f"{where}: the alert's callback should be a SyncCallback or an AsyncCallback, got {alert.callback!r}"
+    )
 
 
 def test_task_group_and_edges(dag, kata):
@@ -82,7 +129,7 @@ def test_task_group_and_edges(dag, kata):
 def test_run_writes_that_days_partition(dag, airflow, lake, kata):
     days = ["2025-02-27", "2025-02-28", "2025-03-01"]
     expected = {day: write_raw(lake, day, seed) for seed, day in enumerate(days, start=11)}
-    outcome = airflow.run(dag, datetime(2025, 2, 28, tzinfo=UTC))
+    outcome = run_day(airflow, dag, datetime(2025, 2, 28, tzinfo=UTC))
     assert outcome.state == "success", (
         f"{kata.display(DAG_FILE)}: dag.test() for 2025-02-28: {outcome.describe()}"
     )
@@ -90,19 +137,20 @@ def test_run_writes_that_days_partition(dag, airflow, lake, kata):
         f"only that day's partition should exist: {partitions(lake)}"
     )
     check_partition(lake, "2025-02-28", expected["2025-02-28"])
-    outcome = airflow.run(dag, datetime(2025, 3, 1, tzinfo=UTC))
+    outcome = run_day(airflow, dag, datetime(2025, 3, 1, tzinfo=UTC))
     assert outcome.state == "success", f"dag.test() for 2025-03-01: {outcome.describe()}"
     assert partitions(lake) == ["date=2025-02-28", "date=2025-03-01"], f"partitions: {partitions(lake)}"
     check_partition(lake, "2025-03-01", expected["2025-03-01"])
     check_partition(lake, "2025-02-28", expected["2025-02-28"])
+    assert alert_lines(lake) == [], f"successful runs must raise no failure alert: {alert_lines(lake)}"
 
 
 def test_rerun_replaces_the_partition(dag, airflow, lake):
     day = "2025-06-15"
     write_raw(lake, day, 5)
-    assert airflow.run(dag, datetime(2025, 6, 15, tzinfo=UTC)).state == "success"
+    assert run_day(airflow, dag, datetime(2025, 6, 15, tzinfo=UTC)).state == "success"
     corrected = write_raw(lake, day, 6)  # the source was corrected: the re-run must replace, not append
-    outcome = airflow.run(dag, datetime(2025, 6, 15, tzinfo=UTC))
+    outcome = run_day(airflow, dag, datetime(2025, 6, 15, tzinfo=UTC))
     assert outcome.state == "success", f"re-run: {outcome.describe()}"
     check_partition(lake, day, corrected)
     files = sorted(p.name for p in (lake / "curated" / f"date={day}").iterdir())
@@ -110,7 +158,7 @@ def test_rerun_replaces_the_partition(dag, airflow, lake):
 
 
 def test_missing_source_fails_without_writing(dag, airflow, lake):
-    outcome = airflow.run(dag, datetime(2025, 7, 4, tzinfo=UTC))
+    outcome = run_day(airflow, dag, datetime(2025, 7, 4, tzinfo=UTC))
     assert outcome.state == "failed", (
         f"with no raw/sales_2025-07-04.csv the run must fail: {outcome.describe()}"
     )
@@ -119,4 +167,8 @@ def test_missing_source_fails_without_writing(dag, airflow, lake):
     )
     assert partitions(lake) == [], (
         f"no partition may be written when the source is missing: {partitions(lake)}"
+    )
+    assert alert_lines(lake) == ["etl.extract,2025-07-04"], (
+        "the failure callback should append exactly one line '<task_id>,<ds>' to <lake>/alerts.log for the "
+        f"task that failed (not for the upstream_failed ones): {alert_lines(lake)}"
     )

@@ -8,10 +8,30 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from airflow.sdk import DAG, TaskGroup, Variable, task
+from airflow.sdk import DAG, DeadlineAlert, DeadlineReference, SyncCallback, TaskGroup, Variable, task
+
+
+def notify_failure(context) -> None:
+    """on_failure_callback: one line per task that failed for good (its retries spent)."""
+    # A real pipeline posts to Slack or e-mail here (a notifier); the kata appends to a file the tests read.
+    lake = Path(Variable.get("kata_lake_dir"))
+    with open(lake / "alerts.log", "a", encoding="utf-8") as log:
+        log.write(f"{context['ti'].task_id},{context['ds']}\n")
+
+
+def deadline_missed(**kwargs) -> None:
+    """The deadline alert's callback: the scheduler runs it when a run is still unfinished at its deadline.
+
+    In production it lives in a module the executor can import (your package, the plugins folder): a
+    function in a DAG file is registered under the module name the DAG processor gave the file.
+    """
+    print("sales_etl missed its deadline", kwargs)
+
 
 default_args = {
     "retry_delay": timedelta(minutes=5),  # ...five minutes apart
+    "execution_timeout": timedelta(minutes=30),  # a hung try is killed (then retried)
+    "on_failure_callback": notify_failure,  # called once per task that fails for good, not on each retry
 }
 
 with (
@@ -21,6 +41,13 @@ with (
         start_date=datetime(2025, 1, 1, tzinfo=UTC),
         catchup=False,
         default_args=default_args,  # applied to every task of the DAG
+        # Airflow 2's SLAs (`sla=` on tasks, `sla_miss_callback`) are gone in Airflow 3; a deadline alert says
+        # "this run must be finished 6 hours after its logical date", and calls back when it is not.
+        deadline=DeadlineAlert(
+            reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+            interval=timedelta(hours=6),
+            callback=SyncCallback(deadline_missed),
+        ),
         tags=["katas", "etl"],
     ) as dag,
     TaskGroup(group_id="etl"),  # task ids become etl.extract, etl.transform, etl.load
