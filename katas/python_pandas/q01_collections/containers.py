@@ -21,3 +21,8 @@ def freeze(value: Any) -> Hashable:
 def index_by(records: list[dict], field: str, unique: bool = False) -> dict:
     """{record[field]: [records...]}, or {record[field]: record} with unique=True (ValueError on duplicates)."""
     raise NotImplementedError(f"index_by: write it in {FILE}")
+
+
+def tags_by(records: list[dict], field: str, tags_field: str = "tags") -> dict:
+    """{record[field]: set of the tags in record[tags_field] of all its records}; no tags -> set()."""
+    raise NotImplementedError(f"tags_by: write it in {FILE}")

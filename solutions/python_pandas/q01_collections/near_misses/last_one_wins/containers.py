@@ -35,3 +35,12 @@ def index_by(records: list[dict], field: str, unique: bool = False) -> dict:
         else:
             out.setdefault(key, []).append(record)
     return out
+
+
+def tags_by(records: list[dict], field: str, tags_field: str = "tags") -> dict:
+    """Collect the distinct tags of each key's records in a set."""
+    out: dict = {}
+    for record in records:
+        # set(), not {}: the literal {} is an empty *dict*; Python has no literal for the empty set.
+        out.setdefault(record[field], set()).update(record[tags_field])
+    return out
