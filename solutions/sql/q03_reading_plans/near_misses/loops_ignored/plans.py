@@ -33,7 +33,7 @@ def misestimates(document: dict, factor: float = 10.0) -> list[dict]:
     """Nodes whose estimated and actual rows differ by at least `factor` (either way), depth first."""
     found = []
     for node in _walk(document["Plan"]):
-        if "Actual Rows" not in node:  # never executed
+        if node["Actual Loops"] == 0:  # never executed: PostgreSQL still lists it, with Actual Rows 0
             continue
         estimated, actual = node["Plan Rows"], node["Actual Rows"]
         # Both are per loop; over- and under-estimates count alike.
