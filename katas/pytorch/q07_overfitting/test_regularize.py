@@ -5,7 +5,11 @@ import random
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from torch import nn
+
+from graders.strategies import kata_settings
 
 
 @pytest.fixture
@@ -41,6 +45,38 @@ def test_min_delta(reg):
     assert stopper.best == 0.5 and stopper.best_epoch == 3
 
 
+def test_ties_and_the_exact_threshold_are_not_improvements(reg):
+    stopper = reg.EarlyStopping(patience=2)
+    got = [stopper.step(v) for v in [1.0, 1.0, 0.5, 0.5]]
+    assert got == [False, False, False, False] and (stopper.best_epoch, stopper.counter) == (2, 1), (
+        f"a value equal to best is no improvement: steps {got}, best_epoch {stopper.best_epoch}, "
+        f"counter {stopper.counter} (expected best_epoch 2, counter 1)"
+    )
+    stopper = reg.EarlyStopping(patience=1, min_delta=0.25)
+    got = [stopper.step(v) for v in [1.0, 0.75, 0.5]]  # 0.75 == 1.0 - 0.25 exactly: not an improvement
+    assert got == [False, True, False] and (stopper.best, stopper.best_epoch) == (0.5, 2), (
+        f"a value exactly best - min_delta is no improvement: steps {got}, best {stopper.best}, "
+        f"best_epoch {stopper.best_epoch} (expected [False, True, False], 0.5, 2)"
+    )
+
+
+# Dyadic values (exact in binary) on a coarse grid: ties, plateaus and values exactly best - min_delta are common.
+_LOSSES = st.lists(st.integers(0, 16).map(lambda k: k / 8), min_size=1, max_size=25)
+
+
+@kata_settings(max_examples=150)
+@given(values=_LOSSES, patience=st.integers(1, 4), min_delta=st.sampled_from([0.0, 0.125, 0.25]))
+def test_early_stopping_on_generated_curves(reg, values, patience, min_delta):
+    stopper = reg.EarlyStopping(patience=patience, min_delta=min_delta)
+    got = [stopper.step(v) for v in values]
+    expected, best, best_epoch, counter = _reference_stops(values, patience, min_delta)
+    assert got == expected, f"patience={patience}, min_delta={min_delta}, values={values}: got {got}"
+    assert (stopper.best, stopper.best_epoch, stopper.counter) == (best, best_epoch, counter), (
+        f"patience={patience}, min_delta={min_delta}, values={values}: best, best_epoch, counter "
+        f"{(stopper.best, stopper.best_epoch, stopper.counter)}, expected {(best, best_epoch, counter)}"
+    )
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_early_stopping_random_curves(reg, seed):
     rng = random.Random(seed)
@@ -58,9 +94,29 @@ def test_dropout_identity_cases(reg):
     assert torch.equal(reg.dropout(x, 0.5, training=False), x), "training=False must return x unchanged"
     assert torch.equal(reg.dropout(x, 0.0), x), "p=0 must return x unchanged"
     assert torch.equal(reg.dropout(x, 1.0), torch.zeros_like(x)), "p=1 must return zeros"
+    assert torch.equal(reg.dropout(x, 1.0, training=False), x), (
+        "training=False returns x unchanged, even for p=1"
+    )
     for bad in (-0.1, 1.5):
-        with pytest.raises(ValueError):
-            reg.dropout(x, bad)
+        for training in (True, False):
+            try:
+                reg.dropout(x, bad, training=training)
+            except ValueError:
+                continue
+            pytest.fail(
+                f"dropout(x, p={bad}, training={training}) must raise ValueError: p is outside [0, 1]"
+            )
+
+
+def test_dropout_draws_from_the_global_generator(reg):
+    x = torch.rand(60, 70) + 0.5
+    torch.manual_seed(5)
+    first = reg.dropout(x, 0.4)
+    torch.manual_seed(5)
+    again = reg.dropout(x, 0.4)
+    assert torch.equal(first, again), (
+        "the same torch.manual_seed must give the same mask: draw with torch.rand"
+    )
 
 
 @pytest.mark.parametrize("p", [0.2, 0.5, 0.8])
@@ -91,9 +147,6 @@ def test_weight_decay_shrinks_weights_only(reg):
         model[1].bias.uniform_(-1, 1)
     lr, wd, steps = 0.01, 0.5, 5
     optimizer = reg.make_optimizer(model, lr=lr, weight_decay=wd)
-    assert isinstance(optimizer, torch.optim.AdamW), (
-        f"make_optimizer should return AdamW, got {type(optimizer).__name__}"
-    )
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     for _ in range(steps):
         optimizer.zero_grad()
@@ -103,10 +156,14 @@ def test_weight_decay_shrinks_weights_only(reg):
     for name, p in model.named_parameters():
         if p.ndim >= 2:
             assert torch.allclose(p, before[name] * factor, rtol=1e-5), (
-                f"{name} should shrink by (1 - lr*wd)^{steps} = {factor:.5f} with zero gradients"
+                f"{name} should shrink by (1 - lr*wd)^{steps} = {factor:.5f} with zero gradients: decoupled "
+                "weight decay scales the weights; L2 added to the gradient (Adam's weight_decay) does not"
             )
         else:
             assert torch.equal(p, before[name]), f"{name} (ndim {p.ndim}) must not be decayed"
+    assert isinstance(optimizer, torch.optim.AdamW), (
+        f"make_optimizer should return AdamW, got {type(optimizer).__name__}"
+    )
 
 
 def test_weight_decay_lowers_the_weight_norm_in_training(reg):
