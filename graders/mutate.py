@@ -20,7 +20,7 @@ exception and decorator operators and the ones issue 18 names added:
 - constants: numbers +1, -1 and 0; True<->False; strings wrapped in "XX" (mutmut), or swapped within a family
   ("left"/"inner"/"right"/"outer", "first"/"last", "min"/"max", ...); parameter defaults -> None
 - calls: each keyword argument dropped, adjacent positional arguments swapped, `obj.method(...)` -> `obj` and
-  `f(x)` -> `x` (a call removed), method and function names swapped within a family (`lower`/`upper`,
+  `f(x, ...)` -> `x` (a call removed), method and function names swapped within a family (`lower`/`upper`,
   `min`/`max`, `head`/`tail`, `ffill`/`bfill`, `nsmallest`/`nlargest`, `deepcopy`/`copy`, ...)
 - statements: a call, an assignment to an attribute, an item or a name bound before, an `if`, a loop, a
   `raise`, an `assert` or a `del` removed; `break` -> `return`, `continue` -> `break`; an early return (a
@@ -110,7 +110,7 @@ class _Edit:
     text: str
     operator: str
     expect: Callable[[ast.Module], None] | None = None  # applies the intended change to a copy of the tree
-    fallback: str | None = None  # a second text to try (the same, parenthesised)
+    fallback: tuple[int, int, str] | None = None  # a second splice to try (the expression, parenthesised)
 
 
 def mutants_of(source: str, file: str) -> list[Mutant]:
@@ -140,7 +140,7 @@ def mutants_of(source: str, file: str) -> list[Mutant]:
 
 
 def _apply(data: bytes, edit: _Edit, tree_dump: str | None, source: str | None) -> str | None:
-    options = [edit.text] + ([edit.fallback] if edit.fallback is not None else [])
+    options = [(edit.start, edit.end, edit.text)] + ([edit.fallback] if edit.fallback is not None else [])
     if tree_dump is None:
         return (data[: edit.start] + edit.text.encode() + data[edit.end :]).decode("utf-8")
     assert source is not None and edit.expect is not None
@@ -152,8 +152,8 @@ def _apply(data: bytes, edit: _Edit, tree_dump: str | None, source: str | None) 
         return None
     if want == tree_dump:
         return None
-    for option in options:
-        text = (data[: edit.start] + option.encode() + data[edit.end :]).decode("utf-8", errors="replace")
+    for start, end, option in options:
+        text = (data[:start] + option.encode() + data[end:]).decode("utf-8", errors="replace")
         try:
             tree = ast.parse(text)
             compile(tree, "<mutant>", "exec")
@@ -319,7 +319,23 @@ class _PythonMutator:
                 self._visit(value, (*path, (name, None)), inner_func, [*parents, node])
 
     def add(self, start: int, end: int, text: str, operator: str, expect, parens: bool = False) -> None:
-        self.out.append(_Edit(start, end, text, operator, expect, f"({text})" if parens else None))
+        fallback = (start, end, f"({text})") if parens else None
+        self.out.append(_Edit(start, end, text, operator, expect, fallback))
+
+    def add_operator(
+        self, node: ast.AST, pieces: list[tuple[int, int]], new: str, operator: str, expect
+    ) -> None:
+        """Operator tokens of `node` replaced by `new`; else the whole expression so, in parentheses
+        (`a or b and c` -> `a or (b or c)`: `a or b or c` would be another tree)."""
+        first, last = pieces[0][0], pieces[-1][1]
+        start, end = self.start(node), self.end(node)
+        text = ""
+        cursor = first
+        for a, b in pieces:
+            text += self.data[cursor:a].decode("utf-8") + new
+            cursor = b
+        whole = self.data[start:first].decode("utf-8") + text + self.data[last:end].decode("utf-8")
+        self.out.append(_Edit(first, last, text, operator, expect, (start, end, f"({whole})")))
 
     def replace(self, node: ast.AST, path: tuple, text: str, new: ast.AST, operator: str) -> None:
         """Replace an expression by `text`, whose tree is `new`."""
@@ -403,13 +419,8 @@ class _PythonMutator:
             def expect(tree, index=index, new_op=new_op):
                 _get(tree, path).ops[index] = new_op()
 
-            self.add(
-                start + _bytelen(gap[: match.start()]),
-                start + _bytelen(gap[: match.end()]),
-                new,
-                f"comparison {old} -> {new}",
-                expect,
-            )
+            span = (start + _bytelen(gap[: match.start()]), start + _bytelen(gap[: match.end()]))
+            self.add_operator(node, [span], new, f"comparison {old} -> {new}", expect)
 
     def _binop(self, node: ast.BinOp, path: tuple) -> None:
         if type(node.op) not in _BINARY:
@@ -419,9 +430,10 @@ class _PythonMutator:
         match = _BINARY_TOKEN.search(_blank_comments(gap))
         if match is None:
             return
-        self.add(
-            start + _bytelen(gap[: match.start()]),
-            start + _bytelen(gap[: match.end()]),
+        span = (start + _bytelen(gap[: match.start()]), start + _bytelen(gap[: match.end()]))
+        self.add_operator(
+            node,
+            [span],
             new,
             f"operator {old} -> {new}",
             lambda tree: setattr(_get(tree, path), "op", new_op()),
@@ -459,18 +471,11 @@ class _PythonMutator:
             if match is None:
                 return
             pieces.append((start + _bytelen(gap[: match.start()]), start + _bytelen(gap[: match.end()])))
-        # one edit spanning all the `and`s: keep the text between them
-        first, last = pieces[0][0], pieces[-1][1]
-        text = ""
-        cursor = first
-        for a, b in pieces:
-            text += self.data[cursor:a].decode("utf-8") + new
-            cursor = b
         new_op = ast.Or if old == "and" else ast.And
-        self.add(
-            first,
-            last,
-            text,
+        self.add_operator(
+            node,
+            pieces,
+            new,
             f"boolean {old} -> {new}",
             lambda tree: setattr(_get(tree, path), "op", new_op()),
         )
@@ -584,12 +589,7 @@ class _PythonMutator:
             return
         if isinstance(func, ast.Attribute):
             self.replace(node, path, self.segment(func.value), func.value, f".{func.attr}(...) call removed")
-        elif (
-            isinstance(func, ast.Name)
-            and len(node.args) == 1
-            and not node.keywords
-            and not isinstance(node.args[0], ast.Starred)
-        ):
+        elif isinstance(func, ast.Name) and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred):
             arg = node.args[0]
             self.replace(node, path, self.segment(arg), arg, f"{func.id}(...) call removed")
 
