@@ -70,3 +70,40 @@ def overfit_data():
     noisy = rng.choice(120, size=40, replace=False)
     y_train[noisy] = rng.integers(0, 10, size=40)
     return x_train, y_train, x[120:520], y[120:520]
+
+
+@pytest.fixture(scope="session")
+def batch_norm_facts():
+    """A tiny experiment on the installed Keras: what keeps BatchNormalization's moving statistics fixed in `fit`?
+
+    An inner functional model (Dense -> BatchNormalization), nested in an outer one, trained for one `fit` step:
+    - "training_false": the inner model is called with `training=False` when the outer model is built and its
+      BatchNorm layer is trainable (the keras.io guide's recipe, which held in Keras 2 / tf.keras);
+    - "bn_frozen": it is called plainly, but its BatchNorm layer has `trainable = False`.
+    Returns {variant: True if the moving mean and variance stayed unchanged}. In Keras 3 `fit` passes
+    training=True down to every layer, overriding the `training=False` written at construction
+    (keras-team/keras#20285), so only a frozen BatchNorm layer keeps its statistics: expected
+    {"training_false": False, "bn_frozen": True}. The fine-tuning katas (e05, q07) assert it, so that their
+    READMEs are re-examined if a Keras release changes it.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.normal(3.0, 2.0, size=(16, 4)).astype("float32")  # far from the initial moving mean 0, variance 1
+    y = rng.normal(size=(16, 1)).astype("float32")
+    kept = {}
+    for variant in ("training_false", "bn_frozen"):
+        keras.utils.set_random_seed(0)
+        inner_in = keras.Input((4,))
+        bn = keras.layers.BatchNormalization()
+        inner = keras.Model(inner_in, bn(keras.layers.Dense(3)(inner_in)))
+        outer_in = keras.Input((4,))
+        features = inner(outer_in, training=False) if variant == "training_false" else inner(outer_in)
+        outer = keras.Model(outer_in, keras.layers.Dense(1)(features))
+        if variant == "bn_frozen":
+            bn.trainable = False
+        outer.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+        before = [w.numpy().copy() for w in (bn.moving_mean, bn.moving_variance)]
+        outer.fit(x, y, batch_size=16, epochs=1, verbose=0)
+        after = [w.numpy() for w in (bn.moving_mean, bn.moving_variance)]
+        kept[variant] = all(np.array_equal(a, b) for a, b in zip(after, before, strict=True))
+    keras.utils.set_random_seed(0)
+    return kept
