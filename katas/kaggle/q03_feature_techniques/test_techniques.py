@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.model_selection import KFold
+from sklearn.preprocessing import TargetEncoder
 
 from graders.checks import assert_frame_equal
 
@@ -13,21 +14,29 @@ def techniques(kata):
     return kata.module("techniques")
 
 
-def _encode(cat_fit, y_fit, cat_apply, smoothing):
-    prior = y_fit.mean()
-    stats = y_fit.groupby(cat_fit.to_numpy()).agg(["sum", "count"])
-    s = cat_apply.map(stats["sum"])
-    n = cat_apply.map(stats["count"])
-    return ((s + smoothing * prior) / (n + smoothing)).fillna(prior).astype(float)
+def _sklearn_encoder(smoothing, n_splits=5, seed=0):
+    """scikit-learn's TargetEncoder set up like the kata: the formula with m = smoothing, plain shuffled KFold."""
+    folds = KFold(n_splits, shuffle=True, random_state=seed)
+    try:
+        encoder = TargetEncoder(smooth=smoothing, target_type="continuous", cv=folds)
+        encoder._validate_params()
+        return encoder
+    except (TypeError, ValueError):  # scikit-learn < 1.9 takes a number of folds and shuffles itself
+        return TargetEncoder(
+            smooth=smoothing, target_type="continuous", cv=n_splits, shuffle=True, random_state=seed
+        )
 
 
-def _oof(categories, target, n_splits, seed, smoothing):
-    out = np.empty(len(categories))
-    for fit, apply in KFold(n_splits, shuffle=True, random_state=seed).split(categories):
-        out[apply] = _encode(
-            categories.iloc[fit], target.iloc[fit], categories.iloc[apply], smoothing
-        ).to_numpy()
-    return pd.Series(out, index=categories.index, name=f"{categories.name}_te")
+def _oof_by_sklearn(categories, target, n_splits, seed, smoothing):
+    """TargetEncoder.fit_transform cross-fits: each fold encoded with the statistics of the other folds."""
+    encoder = _sklearn_encoder(smoothing, n_splits, seed)
+    return encoder.fit_transform(categories.to_frame(), target.to_numpy(dtype=float))[:, 0]
+
+
+def _full_by_sklearn(fit_categories, fit_target, categories, smoothing):
+    """fit() then transform(): the statistics of every row given to fit (the test-set encoding)."""
+    encoder = _sklearn_encoder(smoothing).fit(fit_categories.to_frame(), fit_target.to_numpy(dtype=float))
+    return encoder.transform(categories.rename(fit_categories.name).to_frame())[:, 0]
 
 
 def _categorical(seed, n=300, levels=60):
@@ -44,9 +53,15 @@ def test_add_interaction(techniques, titanic_frames, seed):
     df = train.sample(100, random_state=seed)
     before = df.copy()
     got = techniques.add_interaction(df, "Pclass", "Age")
-    expected = df.copy()
-    expected["Pclass_x_Age"] = df["Pclass"] * df["Age"]
-    assert_frame_equal(got, expected, where="add_interaction(df, 'Pclass', 'Age')")
+    assert list(got.columns) == [*df.columns, "Pclass_x_Age"], f"columns {list(got.columns)}"
+    assert_frame_equal(got[list(df.columns)], df, where="the original columns of add_interaction(...)")
+    for index, (pclass, age, product) in got[["Pclass", "Age", "Pclass_x_Age"]].iterrows():
+        if np.isnan(age):
+            assert np.isnan(product), f"row {index}: a missing Age gives a missing product, got {product}"
+        else:
+            assert product == pclass * age, (
+                f"row {index}: {pclass} x {age} should be {pclass * age}, got {product}"
+            )
     assert_frame_equal(df, before, where="the input frame (it must not be modified)")
     got = techniques.add_interaction(df, "SibSp", "Fare")
     assert list(got.columns)[-1] == "SibSp_x_Fare"
@@ -57,14 +72,33 @@ def test_cyclical_encode(techniques, name, period):
     rng = np.random.default_rng(period)
     values = pd.Series(rng.integers(0, period, 50), index=rng.permutation(50) + 10, name=name)
     got = techniques.cyclical_encode(values, period)
-    angle = 2 * np.pi * values / period
-    expected = pd.DataFrame({f"{name}_sin": np.sin(angle), f"{name}_cos": np.cos(angle)}, index=values.index)
-    assert_frame_equal(
-        got, expected, where=f"cyclical_encode({name}, {period})", check_exact=False, rtol=1e-12
+    assert list(got.columns) == [f"{name}_sin", f"{name}_cos"], f"columns {list(got.columns)}"
+    assert list(got.index) == list(values.index), "keep the index of the values"
+    sin, cos = got[f"{name}_sin"].to_numpy(dtype=float), got[f"{name}_cos"].to_numpy(dtype=float)
+    np.testing.assert_allclose(sin**2 + cos**2, 1.0, rtol=1e-12, err_msg="(sin, cos) lies on the unit circle")
+    # read the angle back: value v sits at v / period of a full turn
+    turns = np.mod(np.arctan2(sin, cos) / (2 * np.pi), 1.0)
+    expected = np.mod(values.to_numpy() / period, 1.0)
+    np.testing.assert_allclose(
+        np.minimum(np.abs(turns - expected), 1 - np.abs(turns - expected)),
+        0.0,
+        atol=1e-9,
+        err_msg=f"value v should sit at angle 2*pi*v/{period}",
     )
     wrapped = techniques.cyclical_encode(values + period, period)
     np.testing.assert_allclose(
         wrapped.to_numpy(), got.to_numpy(), atol=1e-9, err_msg="value + period must encode the same"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "point"),
+    [(0, (0.0, 1.0)), (6, (1.0, 0.0)), (12, (0.0, -1.0)), (18, (-1.0, 0.0)), (24, (0.0, 1.0))],
+)
+def test_cyclical_quarter_hours(techniques, value, point):
+    got = techniques.cyclical_encode(pd.Series([value], name="hour"), 24)
+    np.testing.assert_allclose(
+        got.to_numpy()[0], point, atol=1e-12, err_msg=f"hour {value} -> (hour_sin, hour_cos) = {point}"
     )
 
 
@@ -80,12 +114,18 @@ def test_cyclical_neighbours(techniques):
 def test_oof_matches_reference(techniques, seed, n_splits, smoothing):
     cats, target = _categorical(seed)
     got = techniques.oof_target_encode(cats, target, n_splits=n_splits, seed=seed, smoothing=smoothing)
-    expected = _oof(cats, target, n_splits, seed, smoothing)
+    expected = _oof_by_sklearn(cats, target, n_splits, seed, smoothing)
     assert isinstance(got, pd.Series) and got.name == "Ticket_te", (
         f"expected a Series named 'Ticket_te', got {got!r:.80}"
     )
     assert list(got.index) == list(cats.index), "keep the index of the input"
-    np.testing.assert_allclose(got.to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        got.to_numpy(dtype=float),
+        expected,
+        rtol=1e-12,
+        atol=1e-12,
+        err_msg="out-of-fold encoding differs from TargetEncoder(smooth=smoothing, cv=KFold(...)).fit_transform",
+    )
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -105,7 +145,7 @@ def test_oof_never_sees_the_rows_own_target(techniques, seed):
 
 def test_oof_on_noise_does_not_predict_the_label(techniques):
     cats, target = _categorical(5, n=600, levels=300)  # two rows per category on average, random labels
-    in_sample = _encode(cats, target, cats, 1.0)
+    in_sample = _full_by_sklearn(cats, target, cats, 1.0)  # fit(X, y).transform(X): no cross fitting
     assert np.corrcoef(in_sample, target)[0, 1] > 0.3, "test data check: in-sample encoding should leak"
     oof = techniques.oof_target_encode(cats, target, smoothing=1.0)
     corr = np.corrcoef(oof.to_numpy(dtype=float), target)[0, 1]
@@ -120,9 +160,14 @@ def test_target_encode_test(techniques, seed, smoothing):
         [f"T{v}" for v in rng.integers(0, 80, 50)], index=rng.permutation(50) + 5000, name="Ticket"
     )
     got = techniques.target_encode_test(cats, target, test, smoothing=smoothing)
-    expected = _encode(cats, target, test, smoothing)
+    expected = _full_by_sklearn(cats, target, test, smoothing)
     assert got.name == "Ticket_te" and list(got.index) == list(test.index)
-    np.testing.assert_allclose(got.to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.to_numpy(dtype=float),
+        expected,
+        rtol=1e-12,
+        err_msg="test encoding differs from TargetEncoder(smooth=smoothing).fit(train).transform(test)",
+    )
     unseen = ~test.isin(set(cats))
     assert unseen.any() and np.allclose(got[unseen].to_numpy(dtype=float), target.mean()), (
         "unseen → the prior"
