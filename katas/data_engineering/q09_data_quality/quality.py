@@ -1,4 +1,4 @@
-"""Kata data_engineering/q09: data quality expectations and a report. Edit this file."""
+"""Kata data_engineering/q09: data quality expectations, a report, and monitoring over runs. Edit this file."""
 
 from __future__ import annotations
 
@@ -27,3 +27,10 @@ def validate(batch: pd.DataFrame, reference: pd.DataFrame) -> dict:
 def assert_quality(batch: pd.DataFrame, reference: pd.DataFrame) -> None:
     """Raise DataQualityError naming every failing check; return None for a clean batch."""
     raise NotImplementedError(f"assert_quality: write it in {FILE}")
+
+
+def monitor(
+    state: dict | None, report: dict, run: str, thresholds: dict[str, int] | None = None
+) -> tuple[dict, list[dict]]:
+    """Record one run's report; return (new JSON-able state, this run's alert/resolved events)."""
+    raise NotImplementedError(f"monitor: write it in {FILE}")

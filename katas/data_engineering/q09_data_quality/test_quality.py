@@ -7,6 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings
 
 NAMES = [
     "row_count",
@@ -129,3 +133,203 @@ def test_several_corruptions_are_all_reported(dq, reference):
     batch = corrupt("allowed:status", corrupt("unique:order_id", make_orders(3000, 6), rng), rng)
     batch.loc[5, "quantity"] = 101
     assert failing(dq.validate(batch, reference)) == {"unique:order_id", "allowed:status", "range:quantity"}
+
+
+# --- monitoring over runs ----------------------------------------------------------------------------------------
+
+
+def make_report(failed) -> dict:
+    """A report shaped like validate's, with the checks of `failed` failing."""
+    failed = set(failed)
+    return {
+        "passed": not failed,
+        "checks": [
+            {"name": n, "passed": n not in failed, "details": "x" if n in failed else ""} for n in NAMES
+        ],
+    }
+
+
+def as_triples(events, where: str) -> list[tuple[str, str, str]]:
+    assert isinstance(events, list), f"{where}: events should be a list, got {type(events).__name__}"
+    triples = []
+    for event in events:
+        assert isinstance(event, dict) and {"run", "check", "event"} <= set(event), (
+            f"{where}: each event is a dict with the keys run, check, event; got {event!r}"
+        )
+        triples.append((event["run"], event["check"], event["event"]))
+    return triples
+
+
+class Monitoring:
+    """Drives dq.monitor like a pipeline: the state goes through JSON between runs, the input is never changed."""
+
+    def __init__(self, dq, thresholds=None):
+        self.dq, self.thresholds, self.state = dq, thresholds, None
+
+    def step(self, run: str, report: dict) -> list[tuple[str, str, str]]:
+        import copy
+        import json
+
+        before = copy.deepcopy(self.state)
+        result = self.dq.monitor(self.state, report, run, self.thresholds)
+        assert isinstance(result, tuple) and len(result) == 2, "monitor returns (new_state, events)"
+        new_state, events = result
+        assert self.state == before, (
+            f"run {run}: monitor changed the state it was given; return a new one and leave the stored one as it was"
+        )
+        try:
+            self.state = json.loads(json.dumps(new_state))
+        except (TypeError, ValueError) as exc:
+            pytest.fail(
+                f"run {run}: the state must be plain JSON (dicts, lists, str, numbers, bool, None): {exc}"
+            )
+        assert isinstance(self.state, dict) and isinstance(self.state.get("runs"), list), (
+            f"run {run}: the state should be a dict with a 'runs' list, got {new_state!r:.200}"
+        )
+        return as_triples(events, f"run {run}")
+
+
+def reference_monitor(sequence, thresholds):
+    """The events of each call of a (run, failed-set) sequence, and the expected history."""
+    seen, streak, firing, out, history = set(), dict.fromkeys(NAMES, 0), set(), [], []
+    for run, failed in sequence:
+        if run in seen:
+            out.append([])
+            continue
+        seen.add(run)
+        events = []
+        for name in NAMES:
+            if name in failed:
+                streak[name] += 1
+                if streak[name] == (thresholds or {}).get(name, 1):
+                    firing.add(name)
+                    events.append((run, name, "alert"))
+            else:
+                streak[name] = 0
+                if name in firing:
+                    firing.discard(name)
+                    events.append((run, name, "resolved"))
+        out.append(events)
+        history.append({"run": run, "passed": not failed, "failed": [n for n in NAMES if n in failed]})
+    return out, history
+
+
+def test_monitor_fires_once_at_the_threshold_and_resolves(dq):
+    thresholds = {"drift:amount": 2, "row_count": 3}
+    m = Monitoring(dq, thresholds)
+    steps = [
+        ("r1", {"drift:amount", "row_count", "not_null:order_id"}, [("r1", "not_null:order_id", "alert")]),
+        (
+            "r2",
+            {"drift:amount", "row_count"},
+            [("r2", "not_null:order_id", "resolved"), ("r2", "drift:amount", "alert")],
+        ),
+        ("r3", {"drift:amount"}, []),  # row_count's streak of 2 ends below its threshold of 3: silent
+        ("r4", {"row_count"}, [("r4", "drift:amount", "resolved")]),
+        ("r5", {"row_count"}, []),
+        ("r6", {"row_count", "drift:amount"}, [("r6", "row_count", "alert")]),  # exactly 3 in a row
+        ("r7", {"row_count", "drift:amount"}, [("r7", "drift:amount", "alert")]),  # no second row_count alert
+        ("r8", set(), [("r8", "row_count", "resolved"), ("r8", "drift:amount", "resolved")]),
+        ("r9", set(), []),
+    ]
+    for run, failed, expected in steps:
+        got = m.step(run, make_report(failed))
+        order = sorted(expected, key=lambda e: NAMES.index(e[1]))
+        assert got == order, (
+            f"run {run} (failing {sorted(failed)}, thresholds {thresholds}): events {got}, expected {order}"
+        )
+    runs = m.state["runs"]
+    assert [r["run"] for r in runs] == [s[0] for s in steps], f"history runs: {[r.get('run') for r in runs]}"
+    for entry, (run, failed, _) in zip(runs, steps, strict=True):
+        want = {"run": run, "passed": not failed, "failed": [n for n in NAMES if n in failed]}
+        assert {k: entry.get(k) for k in want} == want, f"history entry {entry}, expected {want}"
+
+
+def test_monitor_a_retried_run_counts_once(dq):
+    m = Monitoring(dq, {"unique:order_id": 2})
+    assert m.step("2025-03-01", make_report({"unique:order_id"})) == []
+    state = m.state
+    assert m.step("2025-03-01", make_report({"unique:order_id"})) == [], (
+        "the same run reported again (a retried task) is not a second failing run: no alert at threshold 2"
+    )
+    assert m.state == state, "a retried run must leave the state as it was"
+    assert m.step("2025-03-02", make_report({"unique:order_id"})) == [
+        ("2025-03-02", "unique:order_id", "alert")
+    ]
+    assert m.step("2025-03-02", make_report(set())) == [], "a retry of a run already recorded changes nothing"
+    assert len(m.state["runs"]) == 2, f"the history holds each run once: {m.state['runs']}"
+    assert m.step("2025-03-03", make_report(set())) == [("2025-03-03", "unique:order_id", "resolved")]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_monitor_seeded_sequences(dq, seed):
+    rng = np.random.default_rng(seed)
+    thresholds = {name: int(rng.integers(1, 5)) for name in rng.choice(NAMES, 5, replace=False)}
+    failing, sequence = set(), []
+    for day in range(60):
+        for name in NAMES:  # failures persist for a while, as real ones do
+            if rng.random() < (0.55 if name in failing else 0.15):
+                failing.add(name)
+            else:
+                failing.discard(name)
+        sequence.append((f"run-{day:03d}", set(failing)))
+        if rng.random() < 0.15:  # a retry reports the same run again, with whatever it found this time
+            sequence.append(
+                (f"run-{day:03d}", set(rng.choice(NAMES, int(rng.integers(0, 3)), replace=False)))
+            )
+    expected, history = reference_monitor(sequence, thresholds)
+    m = Monitoring(dq, thresholds)
+    for (run, failed), want in zip(sequence, expected, strict=True):
+        got = m.step(run, make_report(failed))
+        assert got == want, (
+            f"seed {seed}, run {run} (failing {sorted(failed)}, thresholds {thresholds}): {got} != {want}"
+        )
+    got_history = [{k: e.get(k) for k in ("run", "passed", "failed")} for e in m.state["runs"]]
+    assert got_history == history, f"seed {seed}: the history differs from the runs recorded"
+
+
+def test_monitor_default_threshold_is_one(dq):
+    m = Monitoring(dq, None)
+    assert m.step("a", make_report({"range:amount"})) == [("a", "range:amount", "alert")]
+    assert m.step("b", make_report({"range:amount"})) == []
+    assert m.step("c", make_report(set())) == [("c", "range:amount", "resolved")]
+
+
+def test_monitor_on_validated_batches(dq, reference):
+    m = Monitoring(dq, {"drift:amount": 2})
+    clean = make_orders(3000, 5)
+    drifted = corrupt("drift:amount", clean, np.random.default_rng(0))
+    days = [("d1", clean), ("d2", drifted), ("d3", drifted), ("d4", drifted), ("d5", clean)]
+    got = [m.step(day, dq.validate(batch, reference)) for day, batch in days]
+    assert got == [[], [], [("d3", "drift:amount", "alert")], [], [("d5", "drift:amount", "resolved")]], got
+
+
+@kata_settings(max_examples=80)
+@given(
+    outcomes=st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=25),
+    threshold=st.integers(1, 4),
+)
+def test_monitor_property_one_alert_per_long_enough_streak(dq, outcomes, threshold):
+    """For one check: alerts = failing streaks of at least `threshold` runs; each ended by a pass resolves once."""
+    name = "allowed:status"
+    m = Monitoring(dq, {name: threshold})
+    events, distinct = [], []
+    for i, (failed, retry) in enumerate(outcomes):
+        events += m.step(f"run{i}", make_report({name} if failed else set()))
+        distinct.append(failed)
+        if retry:  # a retry of the same run, with the opposite outcome: ignored
+            assert m.step(f"run{i}", make_report(set() if failed else {name})) == []
+    streaks, length = [], 0
+    for i, failed in enumerate([*distinct, False]):
+        if failed:
+            length += 1
+        elif length:
+            streaks.append((i - length, length, i < len(distinct)))
+            length = 0
+    want = []
+    for start, length, ended in streaks:
+        if length >= threshold:
+            want.append((f"run{start + threshold - 1}", name, "alert"))
+            if ended:
+                want.append((f"run{start + length}", name, "resolved"))
+    assert events == want, f"outcomes {distinct}, threshold {threshold}: events {events}, expected {want}"

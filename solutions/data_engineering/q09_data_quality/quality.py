@@ -1,4 +1,4 @@
-"""Reference solution for data_engineering/q09: data quality expectations and a report."""
+"""Reference solution for data_engineering/q09: data quality expectations, a report, and monitoring over runs."""
 
 from __future__ import annotations
 
@@ -60,3 +60,37 @@ def assert_quality(batch: pd.DataFrame, reference: pd.DataFrame) -> None:
     failed = [c for c in report["checks"] if not c["passed"]]
     if failed:
         raise DataQualityError("; ".join(f"{c['name']} failed: {c['details']}" for c in failed))
+
+
+def monitor(
+    state: dict | None, report: dict, run: str, thresholds: dict[str, int] | None = None
+) -> tuple[dict, list[dict]]:
+    """Add one run's report to the monitoring state; return (new state, the alert/resolved events of this run)."""
+    thresholds = thresholds or {}
+    state = state or {"runs": [], "streaks": {}, "firing": []}
+    if any(entry["run"] == run for entry in state["runs"]):
+        return state, []  # a retried task reports the same run again: it is not a new failure
+    # A new state: the stored one stays as it was (a task that dies halfway can retry from it).
+    streaks = dict(state["streaks"])
+    firing = list(state["firing"])
+    events = []
+    for check in report["checks"]:
+        name = check["name"]
+        if not check["passed"]:
+            streaks[name] = streaks.get(name, 0) + 1
+            # == not >=: the alert fires once, on the run where the streak reaches the threshold.
+            if streaks[name] == thresholds.get(name, 1):
+                firing.append(name)
+                events.append({"run": run, "check": name, "event": "alert"})
+        else:
+            streaks[name] = 0
+            if name in firing:  # only a check that alerted gets a resolved event; short blips stay silent
+                firing.remove(name)
+                events.append({"run": run, "check": name, "event": "resolved"})
+    entry = {
+        "run": run,
+        "passed": bool(report["passed"]),
+        "failed": [c["name"] for c in report["checks"] if not c["passed"]],
+    }
+    # Plain JSON only (lists, not sets): the pipeline stores the state between runs.
+    return {"runs": [*state["runs"], entry], "streaks": streaks, "firing": firing}, events
