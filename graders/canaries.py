@@ -37,12 +37,16 @@ def plant(count: int = 4) -> list[Canary]:
     canaries = []
     for index in range(count):
         words = "_".join(rng.sample(_WORDS, 3))
+        must_pass = index % 2 == 0
+        # Learner code is imported by the first test that needs it, so a must-fail canary placed before that
+        # would prove nothing: one always runs last, the others somewhere in the second half.
+        position = rng.random() if must_pass else (1.0 if index == 1 else 0.5 + rng.random() / 2)
         canaries.append(
             Canary(
                 name=f"test_{words}_{secrets.token_hex(2)}",
-                must_pass=index % 2 == 0,
+                must_pass=must_pass,
                 token=secrets.token_hex(12),
-                position=rng.random(),
+                position=position,
             )
         )
     return canaries
@@ -82,7 +86,12 @@ def verdict(canaries: list[Canary], results: list, *, complete: bool = True) -> 
                 f"a control test that must fail was reported {result.outcome}: "
                 "the test results were rewritten inside the test process"
             )
-        if complete and not canary.must_pass and result.outcome == "failed" and canary.token not in result.message:
+        if (
+            complete
+            and not canary.must_pass
+            and result.outcome == "failed"
+            and canary.token not in result.message
+        ):
             return "a control test failed with a message the grader did not write"
     return None
 

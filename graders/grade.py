@@ -181,22 +181,33 @@ def grade_run(
     sub = Submission(trusted, folder, impl_dir)
     sandbox.become_subreaper()
     lock = threading.Lock()
+    by_rel: dict[str, KataGrade] = {}
 
-    def one(kata: Kata) -> KataGrade:
-        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline)
+    def one(kata: Kata, first_pass: bool) -> None:
+        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline, first_pass)
+        if result is None:
+            return  # no time left for a second pass: the first pass's result stands
         with lock:
-            echo(_line(result))
+            by_rel[kata.rel] = result
+            echo(_line(result) + ("" if first_pass else "  (second pass, full timeouts)"))
             if on_graded is not None:
                 on_graded(result)
-        return result
 
-    with sandbox.graceful_termination() as signals:
+    def each(chosen: list[Kata], first_pass: bool) -> None:
         if jobs > 1:
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                grades = list(pool.map(one, katas))
+                list(pool.map(lambda k: one(k, first_pass), chosen))
         else:
-            grades = [one(kata) for kata in katas]
+            for kata in chosen:
+                one(kata, first_pass)
+
+    with sandbox.graceful_termination() as signals:
+        # First pass: short test timeouts, so every working kata is credited early whatever else hangs.
+        each(katas, True)
+        # Second pass: the katas that timed out get their full timeouts while the deadline allows.
+        each([k for k in katas if by_rel[k.rel].status == "timeout" and by_rel[k.rel].results], False)
         sandbox.reap_orphans()
+    grades = [by_rel[k.rel] for k in katas]
     total = sum(g.score for g in grades)
     most = sum(g.kata.points for g in grades)
     echo(
@@ -219,36 +230,35 @@ def _line(g: KataGrade) -> str:
 
 
 def _grade_kata(
-    kata: Kata, sub: Submission, findings: Findings, hidden: dict[str, bytes], deadline: float | None
-) -> KataGrade:
+    kata: Kata,
+    sub: Submission,
+    findings: Findings,
+    hidden: dict[str, bytes],
+    deadline: float | None,
+    first_pass: bool,
+) -> KataGrade | None:
     if kata.rel in findings.by_kata:
         changes = findings.by_kata[kata.rel]
         shown = ", ".join(changes[:5]) + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
         reason = f"graded files of this kata were changed ({shown}); restore them with `katas reset`"
         return KataGrade(kata, [], tampered=[reason])
-    if sandbox.stopping() or (deadline is not None and time.monotonic() > deadline):
+    left = None if deadline is None else deadline - time.monotonic()
+    if sandbox.stopping() or (left is not None and left < (1 if first_pass else 30)):
+        if not first_pass:
+            return None
         why = "not graded: the grading deadline was reached before this kata's turn"
         return KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, "timeout", why)])
     learner_dir = sub.learner_dir(kata)
-    flags = scan.scan_files(learner_dir, sub.trusted.learner_files(kata.topic, kata.name))
     ignored = findings.ignored.get(kata.rel)
     notes = [f"not graded (only learner files count): {', '.join(ignored)}"] if ignored else []
     with tempfile.TemporaryDirectory(prefix="katas-grade-") as tmp:
-        grade_ = None
-        for first_pass in (True, False):
-            left = None if deadline is None else deadline - time.monotonic()
-            if not first_pass and (left is not None and left < 30 or sandbox.stopping()):
-                break
-            tree = Path(tmp) / ("fast" if first_pass else "full")
-            notes_taken = stage(sub.trusted, kata.topic, kata.name, learner_dir, tree, hidden)
-            grade_ = _run_staged(kata, tree, first_pass, left)
-            grade_.flags, grade_.notes = flags, notes + notes_taken
-            shutil.rmtree(tree, ignore_errors=True)
-            sandbox.reap_orphans()
-            if grade_.tampered or not any(r.outcome == "timeout" for r in grade_.results):
-                break
-        assert grade_ is not None
-        return grade_
+        tree = Path(tmp) / "tree"
+        notes += stage(sub.trusted, kata.topic, kata.name, learner_dir, tree, hidden)
+        grade_ = _run_staged(kata, tree, first_pass, left)
+        grade_.flags = scan.scan_files(learner_dir, sub.trusted.learner_files(kata.topic, kata.name))
+        grade_.notes = notes
+        sandbox.reap_orphans()  # nothing the kata's code started may live on into the next kata
+    return grade_
 
 
 def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) -> KataGrade:
@@ -269,6 +279,7 @@ def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) ->
     except RuntimeError as exc:  # pytest could not start at all: the kata cannot be graded
         return KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, "error", str(exc)[-500:])])
     results = [r for r in report.results if r.kata == kata.rel or r.kata is None]
+    seen = [r.nodeid for r in results]
     own = [r for r in results if not canaries.is_canary(r.nodeid, planted)]
     grade_ = KataGrade(kata, own or [TestResult(f"katas/{kata.rel}", kata.rel, "error", "no test ran")])
     hidden = [r for r in grade_.counted if _is_hidden(r)]
@@ -276,6 +287,8 @@ def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) ->
     # A crash or a timeout may leave canaries unreported; a must-fail canary reported passed always counts.
     complete = not report.crashes and not any(r.outcome in ("timeout", "error") for r in own)
     why = canaries.verdict(planted, results, complete=complete) if grade_.passed else None
+    if grade_.passed and len(seen) != len(set(seen)):
+        why = "a test reported more than one result"
     if why:
         grade_.tampered.append(f"the test run was tampered with: {why}")
     return grade_

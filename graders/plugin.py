@@ -197,8 +197,10 @@ def _plant_canaries(items: list[pytest.Item], planted: list[canary_tests.Canary]
             exec(compile(canary_tests.source(canary), str(module.path), "exec"), namespace)  # noqa: S102
             function = pytest.Function.from_parent(module, name=canary.name, callobj=namespace[canary.name])
             block = [i for i, item in enumerate(items) if _kata_key(item) == key]
-            at = block[min(int(canary.position * (len(block) + 1)), len(block) - 1)] if block else len(items)
-            items.insert(at, function)
+            if not block:
+                continue
+            offset = min(int(canary.position * (len(block) + 1)), len(block))
+            items.insert(block[offset] if offset < len(block) else block[-1] + 1, function)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
