@@ -85,15 +85,27 @@ def test_integers_are_valid_numbers(client, iris_model):
         ('{"features": [true, false, true, false]}', "application/json", "features"),
         ('{"features": [1, 2, NaN, 4]}', "application/json", "features"),
         ('{"features": [[1, 2], 3, 4, 5]}', "application/json", "features"),
+        ("null", "application/json", "features"),
+        ("42", "application/json", "features"),
+        ('{"features": [1, 2, Infinity, 4]}', "application/json", "features"),
+        ('{"features": [-Infinity, 2, 3, 4]}', "application/json", "features"),
+        ('{"features": [1, 2, 3, 1e400]}', "application/json", "features"),
+        ('{"features": [1, %s, 3, 4]}' % ("9" * 400), "application/json", "features"),
+        ('{"features": [1, -%s, 3, 4]}' % ("1" + "0" * 399), "application/json", "features"),
+        (b'\xff\xfe{"features": [1, 2, 3, 4]}', "application/json", "JSON"),
+        ("[" * 3000 + "]" * 3000, "application/json", "JSON"),
+        ('{"features": ' + "[" * 3000 + "]" * 3000 + "}", "application/json", "JSON"),
     ],
+    ids=lambda value: value if not isinstance(value, str | bytes) or len(value) < 40 else f"{value[:30]!r}…",
 )
 def test_bad_input_is_a_400_naming_the_problem(client, body, content_type, named):
     response = client.post("/predict", data=body, content_type=content_type)
+    shown = body if len(body) < 120 else f"{body[:60]!r}… ({len(body)} characters)"
     assert response.status_code == 400, (
-        f"body {body!r} ({content_type}) should be answered 400, got {response.status_code}"
+        f"body {shown} ({content_type}) should be answered 400, got {response.status_code}"
     )
     message = _error_message(response)
-    assert named in message, f"the error for {body!r} should mention {named!r}: got {message!r}"
+    assert named in message, f"the error for {shown} should mention {named!r}: got {message!r}"
 
 
 def test_huge_payload_is_refused_before_parsing(client):
@@ -119,3 +131,17 @@ def test_random_garbage_never_gives_500(client):
         assert response.status_code in (200, 400), f"body {body!r} gave {response.status_code}"
         if response.status_code == 400:
             _error_message(response)
+
+
+def test_fuzzed_requests_get_only_the_answers_the_contract_lists(app_module, iris_model, kata):
+    from graders.fuzz import fuzz, kata_contract
+
+    app = app_module.create_app(iris_model)
+    app.config["TESTING"] = False
+    fuzz(
+        app,
+        kata_contract(__file__),  # openapi.yaml, declared in kata.toml
+        label=kata.display("app.py"),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
+        max_body_bytes=16 * 1024,
+    )
