@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.checks import assert_typed_equal
+from graders.strategies import kata_settings, numbers, texts, words
 
 LEARNER = "safe_math.py"
 
@@ -22,6 +25,19 @@ def _cls(kata, module, name):
         f"{kata.display(LEARNER)} should define the exception class {name}"
     )
     return cls
+
+
+@kata_settings(max_examples=80)
+@given(
+    a=st.one_of(numbers("float", min_value=-1e300, max_value=1e300), st.integers(-(10**6), 10**6)),
+    b=st.one_of(numbers("float", min_value=-1e6, max_value=1e6), st.integers(-3, 3)),
+)
+def test_safe_divide_properties(sm, a, b):
+    got = sm.safe_divide(a, b)
+    if b == 0:
+        assert got is None, f"safe_divide({a!r}, {b!r}) divides by zero: expected None, got {got!r}"
+    else:
+        assert_typed_equal(got, a / b, f"safe_divide({a!r}, {b!r})")
 
 
 def test_safe_divide_values(sm):
@@ -48,31 +64,68 @@ def test_parse_row_converts_in_schema_order(sm):
     for _ in range(30):
         fields = rng.sample(["a", "b", "c", "d", "e"], rng.randint(1, 5))
         schema = {f: rng.choice([int, float, str]) for f in fields}
-        row = {f: str(rng.randint(-99, 99)) for f in "abcdefg"}
-        expected = {f: conv(row[f]) for f, conv in schema.items()}
-        assert_typed_equal(sm.parse_row(row, schema), expected, f"parse_row({row}, {schema})")
+        numbers = {f: rng.randint(-99, 99) for f in "abcdefg"}
+        row = {f: str(n) for f, n in numbers.items()}
+        before = dict(row)
+        # what each converter makes of the number written as text, known before parse_row runs
+        expected = {
+            f: {int: numbers[f], float: float(numbers[f]), str: row[f]}[conv] for f, conv in schema.items()
+        }
+        got = sm.parse_row(row, schema)
+        assert_typed_equal(got, expected, f"parse_row({row}, {schema})")
+        assert row == before, f"parse_row changed the caller's row: {before} became {row}"
+        assert got is not row, "parse_row should return a new dict, not the row itself"
+
+
+@kata_settings(max_examples=40)
+@given(
+    row=st.dictionaries(words(1, 6), texts(0, 6), max_size=6),
+    picks=st.lists(st.sampled_from(["len", "strip", "upper", "same"]), max_size=6),
+)
+def test_parse_row_properties(sm, row, picks):
+    converters = {"len": len, "strip": str.strip, "upper": str.upper, "same": lambda v: v}
+    fields = list(row)[: len(picks)][::-1]  # a subset of the row's fields, in another order
+    schema = {field: converters[pick] for field, pick in zip(fields, picks, strict=False)}
+    before = dict(row)
+    got = sm.parse_row(row, schema)
+    assert row == before, f"parse_row changed the caller's row: {before} became {row}"
+    assert list(got) == list(schema), f"the result's keys should be the schema's, in its order: {list(got)}"
+    for field, convert in schema.items():
+        assert got[field] == convert(row[field]), (
+            f"parse_row(...)[{field!r}] should be schema[{field!r}](row[{field!r}])"
+        )
+
+
+def _raised(call):
+    """The exception a call raises (any kind), so that the test can say which base class is missing."""
+    try:
+        call()
+    except Exception as err:  # noqa: BLE001 - the test inspects whatever was raised
+        return err
+    pytest.fail("expected an exception, nothing was raised")
+
+
+def _assert_bases(err, bases, name):
+    for base in bases:
+        assert isinstance(err, base), (
+            f"parse_row raised {type(err).__name__}: {err}; a {name} should also be a {base.__name__} "
+            f"(its bases are {', '.join(b.__name__ for b in bases[1:])})"
+        )
 
 
 def test_missing_field_error(kata, sm):
     data_error, missing = _cls(kata, sm, "DataError"), _cls(kata, sm, "MissingFieldError")
-    for base in (missing, data_error, KeyError):
-        with pytest.raises(base) as info:
-            sm.parse_row({"age": "3"}, {"age": int, "height": float})
-    assert isinstance(info.value, missing), f"expected MissingFieldError, got {type(info.value).__name__}"
-    assert info.value.field == "height", (
-        f"MissingFieldError.field should be 'height', got {info.value.field!r}"
-    )
-    assert "height" in str(info.value), f"the message should name the field: {info.value}"
+    err = _raised(lambda: sm.parse_row({"age": "3"}, {"age": int, "height": float}))
+    _assert_bases(err, (missing, data_error, KeyError), "MissingFieldError")
+    assert err.field == "height", f"MissingFieldError.field should be 'height', got {err.field!r}"
+    assert "height" in str(err), f"the message should name the field: {err}"
 
 
 @pytest.mark.parametrize(("raw", "convert"), [("3.5", int), ("abc", float), (None, int), ([1], float)])
 def test_bad_value_error(kata, sm, raw, convert):
     data_error, bad = _cls(kata, sm, "DataError"), _cls(kata, sm, "BadValueError")
-    for base in (bad, data_error, ValueError):
-        with pytest.raises(base) as info:
-            sm.parse_row({"ok": "1", "x": raw}, {"ok": int, "x": convert})
-    err = info.value
-    assert isinstance(err, bad), f"expected BadValueError, got {type(err).__name__}: {err}"
+    err = _raised(lambda: sm.parse_row({"ok": "1", "x": raw}, {"ok": int, "x": convert}))
+    _assert_bases(err, (bad, data_error, ValueError), "BadValueError")
     assert (err.field, err.value) == ("x", raw), (
         f"expected field='x', value={raw!r}; got {err.field!r}, {err.value!r}"
     )
