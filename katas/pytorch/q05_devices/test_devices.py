@@ -4,9 +4,14 @@ from collections import namedtuple
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from torch import nn
 
+from graders.strategies import kata_settings
+
 Batch = namedtuple("Batch", ["features", "labels", "ids"])
+Pair = namedtuple("Pair", ["left", "right"])
 
 
 @pytest.fixture
@@ -43,6 +48,18 @@ def test_pick_device_prefer(devices, fake_hardware):
     fake_hardware(False, False)
     with pytest.raises(RuntimeError):
         devices.pick_device("cuda")
+
+
+def test_pick_device_prefer_without_cuda(devices, fake_hardware):
+    fake_hardware(False, True)
+    assert devices.pick_device("mps") == torch.device("mps"), "prefer='mps' with MPS available must give mps"
+    assert devices.pick_device("cpu") == torch.device("cpu"), "prefer='cpu' must give cpu"
+    for name in ("cuda", "cuda:0", "cuda:1"):
+        try:
+            got = devices.pick_device(name)
+        except RuntimeError:
+            continue
+        pytest.fail(f"pick_device({name!r}) without CUDA returned {got}: it must raise RuntimeError")
 
 
 def _batch():
@@ -97,6 +114,31 @@ def test_to_device_leaves_non_tensors(devices):
     for value in ["text", 3, 2.5, None, True]:
         assert devices.to_device(value, "meta") is value, f"to_device({value!r}) should return it unchanged"
     assert devices.to_device([], "meta") == [] and devices.to_device({}, "meta") == {}
+
+
+_TENSORS = st.builds(
+    lambda shape, dtype: torch.ones(shape, dtype=dtype),
+    st.lists(st.integers(0, 3), max_size=3),
+    st.sampled_from([torch.float32, torch.float64, torch.int64, torch.bool]),
+)
+_LEAVES = st.one_of(_TENSORS, st.text(max_size=3), st.integers(), st.floats(allow_nan=False), st.none())
+# Nested batches of any shape: lists, tuples, dicts and namedtuples inside each other, empty ones included.
+_NESTED = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        st.builds(Pair, inner, inner),
+    ),
+    max_leaves=10,
+)
+
+
+@kata_settings(max_examples=80)
+@given(batch=_NESTED)
+def test_to_device_on_generated_batches(devices, batch):
+    _check_moved(devices.to_device(batch, "meta"), batch, torch.device("meta"))
 
 
 def test_to_cpu_is_a_no_op_on_values(devices):
