@@ -1,10 +1,14 @@
 """Hidden-test style checks for sklearn/q05: class weights and an F1-optimal threshold on 95/5 data."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.metrics import precision_recall_curve
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 
 @pytest.fixture
@@ -12,15 +16,23 @@ def mod(kata):
     return kata.module("imbalance")
 
 
-def brute_force(y, scores):
-    best = (None, -1.0)
-    for t in sorted(set(scores), reverse=True):
-        pred = scores >= t
-        tp, fp, fn = np.sum(pred & (y == 1)), np.sum(pred & (y == 0)), np.sum(~pred & (y == 1))
-        f1 = 2 * tp / (2 * tp + fp + fn)
-        if f1 > best[1] + 1e-15:
-            best = (float(t), float(f1))
-    return best
+def best_by_pr_curve(y, scores):
+    """(largest threshold with the best F1, that F1), from the cuts sklearn's precision-recall curve reports.
+
+    precision_recall_curve gives precision and recall at every distinct score used as a cut (score >= t);
+    TP, FP and FN follow from them, and the F1 is kept exact as a Fraction so that ties are ties.
+    """
+    y = np.asarray(y)
+    n_pos = int(y.sum())
+    precision, recall, thresholds = precision_recall_curve(y, scores)
+    best = None
+    for p, r, t in zip(precision[:-1], recall[:-1], thresholds, strict=True):
+        tp = round(r * n_pos)
+        predicted = round(tp / p) if tp else 0
+        f1 = Fraction(2 * tp, predicted + n_pos)  # 2TP / (2TP + FP + FN)
+        if best is None or f1 >= best[1]:  # thresholds ascend: on a tie keep the later, larger one
+            best = (float(t), f1)
+    return best[0], float(best[1])
 
 
 def test_readme_example(mod):
@@ -36,7 +48,7 @@ def test_no_positive_raises(mod):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_best_threshold_against_brute_force(mod, seed):
+def test_best_threshold_against_the_precision_recall_curve(mod, seed):
     rng = np.random.default_rng(seed)
     for case in range(50):
         n = int(rng.integers(1, 40))
@@ -44,7 +56,7 @@ def test_best_threshold_against_brute_force(mod, seed):
         y[rng.integers(n)] = 1
         # coarse scores create many ties in score and in F1
         scores = rng.integers(0, 6, size=n) / 5 if case % 2 else rng.random(n)
-        expected = brute_force(y, scores)
+        expected = best_by_pr_curve(y, scores)
         got = mod.best_f1_threshold(y.tolist(), scores.tolist())
         assert got == pytest.approx(expected), (
             f"y={y.tolist()}, scores={scores.tolist()}: {expected}, got {got}"
@@ -81,12 +93,27 @@ def test_tune_threshold_uses_out_of_fold_probabilities(mod, data):
     X_tr, _, y_tr, _ = data
     model = LogisticRegression(max_iter=1000, class_weight="balanced")
     got = mod.tune_threshold(model, X_tr, y_tr, cv=4, seed=3)
-    folds = StratifiedKFold(n_splits=4, shuffle=True, random_state=3)
-    oof = cross_val_predict(model, X_tr, y_tr, cv=folds, method="predict_proba")[:, 1]
-    expected = brute_force(y_tr, oof)[0]
+    oof = np.empty(len(y_tr))  # each row's probability from a copy of the model fitted on the other folds
+    for fit_rows, held_out in StratifiedKFold(n_splits=4, shuffle=True, random_state=3).split(X_tr, y_tr):
+        oof[held_out] = clone(model).fit(X_tr[fit_rows], y_tr[fit_rows]).predict_proba(X_tr[held_out])[:, 1]
+    expected = best_by_pr_curve(y_tr, oof)[0]
     assert got == pytest.approx(expected), (
         f"threshold {got}, the F1 optimum of the out-of-fold probabilities is {expected}"
     )
+
+
+def test_fit_weighted_is_the_scaled_balanced_model(mod, data):
+    X_tr, _, y_tr, _ = data
+    model = mod.fit_weighted(X_tr, y_tr)
+    steps = [type(step).__name__ for step in getattr(model, "steps", [(None, model)]) for step in [step[1]]]
+    assert steps == ["StandardScaler", "LogisticRegression"], (
+        f"expected scaler + logistic regression, got {steps}"
+    )
+    clf = model.steps[-1][1]
+    assert clf.class_weight == "balanced" and clf.max_iter == 1000, (
+        f"LogisticRegression(class_weight='balanced', max_iter=1000), got {clf.class_weight!r}, {clf.max_iter}"
+    )
+    assert hasattr(clf, "coef_"), "return the pipeline fitted"
 
 
 def test_weights_and_threshold_beat_the_unweighted_baseline(mod, data):
