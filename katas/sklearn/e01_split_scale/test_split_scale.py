@@ -87,6 +87,15 @@ def test_class_shares_are_kept(mod, data, seed):
         )
 
 
+@pytest.mark.parametrize(("test_size", "n_test"), [(0.3, 54), (0.5, 89), (0.15, 27)])
+def test_test_size_is_honoured(mod, test_size, n_test):
+    X, y = load_wine(return_X_y=True)  # 178 rows: the test part has ceil(178 * test_size) rows
+    X_tr, X_te, y_tr, y_te, _ = mod.split_and_scale(X, y, test_size=test_size, seed=0)
+    assert len(y_te) == len(X_te) == n_test and len(y_tr) == len(X_tr) == 178 - n_test, (
+        f"test_size={test_size}: expected {n_test} test rows, got {len(y_te)}"
+    )
+
+
 def test_same_seed_same_split_other_seed_other_split(mod):
     X, y = load_wine(return_X_y=True)
     a = mod.split_and_scale(X, y, seed=7)
