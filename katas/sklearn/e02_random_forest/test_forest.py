@@ -46,6 +46,15 @@ def test_forest_has_100_trees_and_the_seed(forest42):
         "the forest needs exactly 100 fitted trees"
     )
     assert model.random_state == 42, f"random_state should be the seed 42, got {model.random_state!r}"
+    from sklearn.ensemble import RandomForestClassifier
+
+    defaults = RandomForestClassifier().get_params()
+    changed = {
+        name: value
+        for name, value in model.get_params().items()
+        if name not in ("n_estimators", "random_state", "n_jobs") and value != defaults[name]
+    }
+    assert not changed, f"leave the other parameters at their defaults; changed: {changed}"
 
 
 def test_accuracy_floor_on_held_out_iris(forest42, iris):
