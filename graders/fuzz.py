@@ -285,7 +285,7 @@ def _edge_bodies(example: Any, oversized_bytes: int, max_body_bytes: int | None)
     yield "an empty body", _Raw(b"")
     yield "malformed JSON (cut short)", _Raw(_json_bytes(example)[:-1])
     yield "malformed JSON (a trailing comma)", _Raw(_json_bytes(example)[:-1] + b",}")
-    yield "bytes that are not UTF-8", _Raw(b"\xff\xfe\xfa" + _json_bytes(example))
+    yield "bytes that are not UTF-8", _Raw(_json_bytes(example)[:1] + b"\xff" + _json_bytes(example)[1:])
     yield f"{DEEP} nested lists as the body", _Raw(b"[" * DEEP + b"]" * DEEP)
     yield f"{DEEP} nested objects as the body", _Raw(b'{"a":' * DEEP + b"1" + b"}" * DEEP)
     for path, value in leaves:
@@ -335,7 +335,15 @@ class FuzzReport:
     problems: list[Problem] = field(default_factory=list)
     cut_short: bool = False
     elapsed_s: float = 0.0
+    phase_s: Counter = field(
+        default_factory=Counter
+    )  # seconds spent per phase: setup, edge, coverage, generated
     whys: list[str] = field(default_factory=list)
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phase_s[phase] += now - since
+        return now
 
     def message(self, label: str) -> str:
         distinct: dict[str, Problem] = {}
@@ -483,7 +491,7 @@ def fuzz(
     label: str = "the app",
     headers: dict[str, str] | None = None,
     examples: dict[str, Any] | None = None,
-    max_examples: int = 25,
+    max_examples: int = 10,
     time_budget_s: float = 8.0,
     max_body_bytes: int | None = None,
     oversized_bytes: int = OVERSIZED_BYTES,
@@ -558,6 +566,7 @@ def fuzz(
             op = operation.ok()
             method = op.method.upper()
             key = f"{method} {op.path}"
+            mark = time.perf_counter()
             coverage = list(
                 schema.iter_coverage_cases(
                     op,
@@ -565,6 +574,7 @@ def fuzz(
                     generation_config=schema.config.generation_for(operation=op),
                 )
             )
+            mark = report.lap("setup", mark)
             # 1. Edge cases, derived from a valid body.
             example = (examples or {}).get(key, _MISSING)
             if example is _MISSING:
@@ -587,16 +597,19 @@ def fuzz(
                         sent["Content-Type"] = content_type
                     why = f"the Content-Type {content_type}" if content_type else "no Content-Type"
                     run(Probe(method, op.path, sent, _json_bytes(example), why, plain_case, body_checks))
+            mark = report.lap("edge", mark)
             # 2. schemathesis's coverage cases: one violated constraint at a time, undeclared methods.
             for case in coverage:
                 description = getattr(case.meta.phase.data, "description", "") or "a coverage case"
                 checks = body_checks if case.method.upper() == method else method_checks
                 run(from_case(case, f"coverage: {description}", checks))
+            mark = report.lap("coverage", mark)
             # 3. Generated cases (Hypothesis): positive and negative, derandomised, no shrinking.
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 if over_budget() or max_examples < 1:
                     break
                 _generate(op, mode, max_examples, lambda case, why: run(from_case(case, why, body_checks)))
+            report.lap("generated", mark)
 
     report.elapsed_s = time.perf_counter() - started
     if raise_on_problems and report.problems:

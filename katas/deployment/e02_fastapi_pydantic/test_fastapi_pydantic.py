@@ -16,12 +16,25 @@ def client(app_module, iris_model, asgi):
     return asgi(app_module.create_app(iris_model))
 
 
+def _strict_json(response):
+    def refuse(token):
+        raise AssertionError(
+            f"the answer holds {token}, which is not JSON: never echo a rejected value ({response.text[:200]})"
+        )
+
+    return json.loads(response.content, parse_constant=refuse)
+
+
 def _locations(response) -> list[tuple]:
     assert response.status_code == 422, f"expected 422, got {response.status_code}: {response.text[:300]}"
-    detail = response.json().get("detail")
+    detail = _strict_json(response).get("detail")
     assert isinstance(detail, list) and detail, (
         f"a 422 answer carries FastAPI's list of errors, got {detail!r}"
     )
+    for error in detail:
+        assert {"loc", "msg", "type"} <= set(error) and "input" not in error, (
+            f"each 422 error has loc, msg and type, and no input (the rejected value is never echoed): {error}"
+        )
     return [tuple(error["loc"]) for error in detail]
 
 
@@ -76,6 +89,38 @@ def test_invalid_bodies_give_422_with_the_field_location(client, body, location)
     assert location in locations, f"body {str(body)[:80]}: expected an error at {location}, got {locations}"
 
 
+@pytest.mark.parametrize(
+    ("raw", "location"),
+    [
+        ('{"features": [1, 2, NaN, 4]}', ("body", "features", 2)),
+        ('{"features": [1, 2, Infinity, 4]}', ("body", "features", 2)),
+        ('{"features": [-Infinity, 2, 3, 4]}', ("body", "features", 0)),
+        ('{"features": [1, 1e400, 3, 4]}', ("body", "features", 1)),
+        ('{"features": [1, 2, 3, %s]}' % ("9" * 400), ("body", "features", 3)),
+    ],
+    ids=["nan", "infinity", "minus-infinity", "1e400", "400-digit-integer"],
+)
+def test_non_finite_and_huge_numbers_are_422_at_their_index(client, raw, location):
+    response = client.post("/predict", content=raw.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code != 500, (
+        f"body {raw[:60]}… crashed the app (500): refuse non-finite numbers in the model, and answer 422 "
+        "without echoing the rejected value"
+    )
+    locations = _locations(response)
+    assert location in locations, f"body {raw[:60]}…: expected an error at {location}, got {locations}"
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"features": [\xff, 2, 3, 4]}', b"[" * 3000 + b"]" * 3000], ids=["not-utf8", "deep"]
+)
+def test_unparsable_bodies_get_fastapis_own_400(client, raw):
+    response = client.post("/predict", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, (
+        f"expected FastAPI's 400, got {response.status_code}: {response.text[:200]}"
+    )
+    assert isinstance(_strict_json(response).get("detail"), str), response.text[:200]
+
+
 def test_malformed_json_is_a_422_in_the_body(client):
     response = client.post(
         "/predict", content=b'{"features": [1, 2, 3, 4]', headers={"Content-Type": "application/json"}
@@ -103,3 +148,18 @@ def test_random_bodies_never_give_500(client):
             "/predict", content=json.dumps(body), headers={"Content-Type": "application/json"}
         )
         assert response.status_code in (200, 422), f"body {body} gave {response.status_code}"
+
+
+def test_fuzzed_requests_get_only_the_answers_the_schema_lists(app_module, iris_model, kata):
+    from graders.fuzz import document, fastapi_contract, fuzz
+
+    app = app_module.create_app(iris_model)
+    contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your models
+    parse_error = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    document(contract, "POST /predict", 400, parse_error, "FastAPI: a body it cannot parse (README)")
+    fuzz(
+        app,
+        contract,
+        label=kata.display("app.py"),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
+    )
