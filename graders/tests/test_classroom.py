@@ -203,6 +203,7 @@ def test_student_template_has_no_solution_text(tmp_path):
     files = export_template(REPO, out, ["python_pandas"])
     assert not (out / "solutions").exists() and not any("near_misses" in f for f in files)
     assert not any(f.startswith("katas/") and not f.startswith("katas/python_pandas") for f in files)
+    assert "graders/titanic.py" not in files, "held-out labels only ship with the kaggle topic"
     exported = "\n".join(p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
     for kata in katas_in_topic(REPO, "python_pandas"):
         for name in kata.learner_files:

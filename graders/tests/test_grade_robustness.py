@@ -30,6 +30,14 @@ FLOODS = """
             sys.stdout.write("x" * 50_000 + "\\n")
         return a + b
     """
+FAILS_THEN_EXITS = """
+    import os
+
+    def add(a, b):
+        if a == 2:
+            return 0  # the first test fails an assertion ...
+        os._exit(3)  # ... and the next one kills the interpreter
+    """
 BLOCKS_ALARM = """
     import signal
 
@@ -50,6 +58,7 @@ def graded(tmp_path_factory):
     (missing / "demo.py").unlink()
     mini_repo.add_kata("python_pandas/e05_blocks", stub=BLOCKS_ALARM, tests=ADD_TESTS, timeout=1)
     mini_repo.add_kata("python_pandas/q01_fine", stub=ADD_SOLUTION, tests=ADD_TESTS, points=20)
+    mini_repo.add_kata("python_pandas/q02_fails_then_exits", stub=FAILS_THEN_EXITS, tests=ADD_TESTS)
     lines: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(runner, "GRACE_S", 1.0)
@@ -71,6 +80,13 @@ def test_os_exit_is_an_error_and_the_run_goes_on(graded):
     assert "os._exit" in exits.message()
     assert len(exits.results) == 4, "every test of the crashed kata is reported"
     assert grades["q01_fine"].status == "passed", "katas after the crash were still graded"
+
+
+def test_a_crash_is_reported_before_an_earlier_assertion(graded):
+    grades, _ = graded
+    crashed = grades["q02_fails_then_exits"]
+    assert crashed.status == "error"
+    assert "os._exit" in crashed.message() and "assert" not in crashed.message().split("first problem")[1]
 
 
 def test_megabytes_of_output_neither_break_nor_bloat_the_report(graded):
@@ -97,8 +113,8 @@ def test_classroom_json_totals(graded):
     report = classroom_json(list(grades.values()))
     assert report["version"] == 1
     assert report["status"] == "fail"
-    assert report["max_score"] == 5 * 10 + 20
+    assert report["max_score"] == 6 * 10 + 20
     scores = {t["name"]: t["score"] for t in report["tests"]}
     assert scores["python_pandas/q01_fine"] == 20
     assert sum(scores.values()) == pytest.approx(30)  # q01 plus e03, which prints but is right
-    assert lines[-1].startswith("grade: 30.00/70 points")
+    assert lines[-1].startswith("grade: 30.00/80 points")
