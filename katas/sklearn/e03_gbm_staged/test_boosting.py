@@ -65,17 +65,41 @@ def cancer():
     return train_test_split(X, y, test_size=0.25, stratify=y, random_state=1)
 
 
-def test_fit_with_validation_picks_the_validation_optimum(mod, cancer):
+def _grown_tree_by_tree(X_tr, y_tr, X_val, y_val, X_test, max_estimators, seed):
+    """Grow the README's GBM one tree at a time (warm_start): validation accuracy and test probabilities per size."""
+    gbm = GradientBoostingClassifier(
+        n_estimators=1, learning_rate=0.1, max_depth=2, random_state=seed, warm_start=True
+    )
+    accuracies, probabilities = [], []
+    for count in range(1, max_estimators + 1):
+        gbm.set_params(n_estimators=count).fit(X_tr, y_tr)  # adds one tree to the ones already there
+        accuracies.append(float(np.mean(gbm.predict(X_val) == y_val)))
+        probabilities.append(gbm.predict_proba(X_test))
+    return accuracies, probabilities
+
+
+@pytest.mark.parametrize(("seed", "max_estimators"), [(2, 60), (5, 40)])
+def test_fit_with_validation_picks_the_validation_optimum(mod, cancer, seed, max_estimators):
     X_dev, X_test, y_dev, y_test = cancer
-    model, best = mod.fit_with_validation(X_dev, y_dev, max_estimators=60, seed=2)
-    # the reference: the same split and model, scored stage by stage on the validation rows
-    X_tr, X_val, y_tr, y_val = train_test_split(X_dev, y_dev, test_size=0.25, stratify=y_dev, random_state=2)
-    full = GradientBoostingClassifier(n_estimators=60, learning_rate=0.1, max_depth=2, random_state=2)
-    full.fit(X_tr, y_tr)
-    accs = [np.mean(p == y_val) for p in full.staged_predict(X_val)]
-    expected = int(np.argmax(accs)) + 1
-    assert best == expected, f"validation optimum is {expected} trees (accuracy {max(accs):.3f}), got {best}"
+    model, best = mod.fit_with_validation(X_dev, y_dev, max_estimators=max_estimators, seed=seed)
+    # the README's split; the model is grown tree by tree and scored after each one
+    X_tr, X_val, y_tr, y_val = train_test_split(
+        X_dev, y_dev, test_size=0.25, stratify=y_dev, random_state=seed
+    )
+    accuracies, probabilities = _grown_tree_by_tree(X_tr, y_tr, X_val, y_val, X_test, max_estimators, seed)
+    top = max(accuracies)
+    expected = accuracies.index(top) + 1
+    assert type(best) is int and best == expected, (
+        f"validation optimum is {expected} trees (accuracy {top:.3f}), got {best!r}"
+    )
     assert isinstance(model, GradientBoostingClassifier), f"got {type(model).__name__}"
     assert model.n_estimators_ == best, f"the returned model has {model.n_estimators_} trees, expected {best}"
+    np.testing.assert_allclose(
+        model.predict_proba(X_test),
+        probabilities[best - 1],
+        atol=1e-12,
+        err_msg=f"the returned model should be the README's GBM with {best} trees fitted on the training part "
+        "only (not on the validation rows too)",
+    )
     accuracy = float(np.mean(model.predict(X_test) == y_test))
     assert accuracy >= 0.9, f"test accuracy {accuracy:.3f} < 0.9"
