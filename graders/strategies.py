@@ -310,20 +310,22 @@ _MOMENTS = st.one_of(
 
 
 @st.composite
-def _column(draw, kind: str, rows: int, missing: bool):
+def _column(draw, kind: str, rows: int, missing: bool, magnitude: float | None = None):
     import numpy as np
     import pandas as pd
 
     if kind not in FRAME_KINDS:
         raise ValueError(f"unknown column kind {kind!r}: choose from {', '.join(FRAME_KINDS)}")
     gaps = _gaps(draw, rows) if missing and kind not in ("int", "bool") else np.zeros(rows, dtype=bool)
+    ints = int(min(10**12, magnitude if magnitude is not None else 10**12))
     if kind in ("int", "nullable_int"):
-        values = draw(
-            numeric_arrays("int64", min_size=rows, max_size=rows, min_value=-(10**12), max_value=10**12)
-        )
+        values = draw(numeric_arrays("int64", min_size=rows, max_size=rows, min_value=-ints, max_value=ints))
         series = pd.Series(values, dtype="Int64" if kind == "nullable_int" else "int64")
     elif kind in ("float", "float32"):
-        values = draw(numeric_arrays(kind if kind == "float32" else "float64", min_size=rows, max_size=rows))
+        bound = {} if magnitude is None else {"min_value": -magnitude, "max_value": magnitude}
+        values = draw(
+            numeric_arrays(kind if kind == "float32" else "float64", min_size=rows, max_size=rows, **bound)
+        )
         series = pd.Series(values)
     elif kind == "bool":
         series = pd.Series(draw(_flags(rows)), dtype=bool)
@@ -356,6 +358,7 @@ def mixed_frames(
     index: str = "range",
     kinds: Sequence[str] = ("int", "float", "str", "bool"),
     max_columns: int = 4,
+    magnitude: float | None = None,
 ):
     """A pandas DataFrame with `min_rows..max_rows` rows.
 
@@ -364,7 +367,8 @@ def mixed_frames(
     every kind that can hold a gap have one (any number of them, all of a column included), False none, or
     the names of the columns that may. Numeric columns tie often; text columns repeat a few values.
     `index`: `"range"` (0..n-1), `"shuffled"` (unique integers, neither 0..n-1 nor sorted) or `"text"`
-    (unique labels).
+    (unique labels). `magnitude` bounds the numbers drawn (before a large offset, see `numeric_arrays`) when
+    sums of huge values would overflow; ints stay within ±10**12 anyway.
     """
     import pandas as pd
 
@@ -376,7 +380,7 @@ def mixed_frames(
     data = {}
     for name, kind in columns.items():
         may_miss = missing if isinstance(missing, bool) else name in missing
-        data[name] = draw(_column(kind, rows, may_miss))
+        data[name] = draw(_column(kind, rows, may_miss, magnitude))
     if index == "range":
         labels = pd.RangeIndex(rows)
     elif index == "shuffled":
