@@ -1,4 +1,6 @@
-"""Near miss: the BatchNormalization layers among the top layers are unfrozen too."""
+"""Near miss: the BatchNormalization layers among the top layers are unfrozen too, trusting the training=False
+the base was called with (the Keras 2 recipe). In Keras 3 fit() passes training=True, which overrides it:
+those layers normalise with batch statistics and overwrite their moving mean and variance."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ def unfreeze_top(
         # The lower layers hold generic features (edges, textures): keep them as they are. BatchNorm stays frozen
         # even among the top layers: a frozen BatchNorm runs in inference mode with its pretrained statistics,
         # which a small new data set would otherwise shift, wrecking the features built on them.
+        # BatchNorm needs no special case: the base was called with training=False.
         layer.trainable = index >= first_top
     # Recompile so training picks up the new set of trainable weights, with a learning rate far below the
     # default 1e-3: the pretrained weights are good, we only nudge them.
