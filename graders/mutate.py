@@ -34,7 +34,8 @@ exception and decorator operators and the ones issue 18 names added:
   UNION<->UNION ALL, IS NULL<->IS NOT NULL, MIN<->MAX, ROW_NUMBER/RANK/DENSE_RANK, LAG<->LEAD, integers +1 and -1.
 
 Left alone: docstrings, annotations, imports, f-strings (their inner positions are unreliable before 3.12),
-exception messages (a README rarely fixes their wording). Each mutant is spliced into the original text at the
+exception messages (a README rarely fixes their wording), and given code: a top-level function or constant
+that the stub already holds unchanged (a reference the README says not to touch) is not the learner's work. Each mutant is spliced into the original text at the
 node's position, so comments and layout survive and a survivor's diff is the change alone; the result is parsed
 again and must equal the intended tree, else the mutant is dropped.
 
@@ -113,10 +114,14 @@ class _Edit:
     fallback: tuple[int, int, str] | None = None  # a second splice to try (the expression, parenthesised)
 
 
-def mutants_of(source: str, file: str) -> list[Mutant]:
-    """Every distinct mutant of one learner file (Python or SQL; other files have none)."""
+def mutants_of(source: str, file: str, given: str | None = None) -> list[Mutant]:
+    """Every distinct mutant of one learner file (Python or SQL; other files have none).
+
+    `given` is the stub: its top-level statements that the solution holds unchanged (a reference function the
+    README says not to touch, a constant) are code the learner does not write, and are left alone.
+    """
     if file.endswith(".py"):
-        edits, check = _PythonMutator(source).edits(), True
+        edits, check = _PythonMutator(source, given).edits(), True
     elif file.endswith(".sql"):
         edits, check = [_Edit(s, e, t, op) for s, e, t, op in _sql_edits(source, base=0)], False
     else:
@@ -241,7 +246,7 @@ def _is_sql(text: str) -> bool:
 
 
 class _PythonMutator:
-    def __init__(self, source: str):
+    def __init__(self, source: str, given: str | None = None):
         self.source = source
         self.data = source.encode("utf-8")
         self.tree = ast.parse(source)
@@ -250,6 +255,13 @@ class _PythonMutator:
             self.starts.append(self.starts[-1] + len(line))
         self.skip: set[int] = set()
         self._mark_skipped(self.tree)
+        try:
+            stub = {ast.dump(s) for s in ast.parse(given).body} if given else set()
+        except SyntaxError:
+            stub = set()
+        for statement in self.tree.body:
+            if ast.dump(statement) in stub:
+                self.skip.update(id(n) for n in ast.walk(statement))
         self.out: list[_Edit] = []
 
     # positions ---------------------------------------------------------------------------------------------
@@ -1146,8 +1158,9 @@ def plan_kata(kata: Kata, max_mutants: int | None = None) -> KataRun:
             continue
         text = path.read_text(encoding="utf-8")
         original[name] = text
+        stub = kata.dir / name
         try:
-            every += mutants_of(text, name)
+            every += mutants_of(text, name, stub.read_text(encoding="utf-8") if stub.is_file() else None)
         except SyntaxError:
             continue
     chosen = sorted(every, key=lambda m: m.id)[: sample_size(kata, max_mutants)]

@@ -308,3 +308,11 @@ def test_splices_keep_the_intended_tree(source, operator):
     for mutant in chosen:
         ast.parse(mutant.text)
         assert mutant.text.count("\n") == source.count("\n")
+
+
+def test_given_code_is_left_alone():
+    solution = "LIMIT = 3\n\n\ndef reference(x):\n    return x + LIMIT\n\n\ndef mine(x):\n    return x - 1\n"
+    stub = "LIMIT = 3\n\n\ndef reference(x):\n    return x + LIMIT\n\n\ndef mine(x):\n    raise NotImplementedError\n"
+    mutants = mutants_of(solution, "demo.py", given=stub)
+    assert mutants and all(m.line == 9 for m in mutants), [(m.line, m.operator) for m in mutants]
+    assert {m.line for m in mutants_of(solution, "demo.py")} == {1, 5, 9}
