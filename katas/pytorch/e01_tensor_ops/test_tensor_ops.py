@@ -3,6 +3,11 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from graders.strategies import kata_settings
 
 DTYPES = [torch.float32, torch.float64]
 TOL = {torch.float32: 1e-4, torch.float64: 1e-10}
@@ -96,6 +101,82 @@ def test_zero_rows_stay_zero(ops, dtype):
     norms = np.linalg.norm(ref, axis=1, keepdims=True)
     expected = np.divide(ref, norms, out=np.zeros_like(ref), where=norms > 0)
     _check(ops.normalize_rows(x), expected, dtype, "normalize_rows with zero rows 1 and 3")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_normalize_rows_honours_eps(ops, dtype):
+    # Row norms 0.25 (below eps), 0.5 (exactly eps), 5 (above) and 0.
+    x = torch.tensor([[0.15, 0.2], [0.3, 0.4], [3.0, 4.0], [0.0, 0.0]], dtype=dtype)
+    ref = x.double().numpy()
+    for eps in (0.5, 2.0):
+        norms = np.linalg.norm(ref, axis=1, keepdims=True)
+        expected = ref / np.maximum(norms, eps)
+        _check(
+            ops.normalize_rows(x, eps=eps),
+            expected,
+            dtype,
+            f"normalize_rows(eps={eps}), row norms 0.25/0.5/5/0",
+        )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_pairwise_distances_far_from_the_origin(ops, dtype):
+    gen = torch.Generator().manual_seed(11)
+    # Points around 1000 (float32 holds them exactly from here on): 40 and 30 rows, more than torch.cdist's 25.
+    x = (torch.randn(40, 3, generator=gen, dtype=torch.float64) + 1000.0).to(dtype)
+    y = (torch.randn(30, 3, generator=gen, dtype=torch.float64) + 1000.0).to(dtype)
+    xs, ys = x.double().numpy(), y.double().numpy()
+    expected = np.sqrt(((xs[:, None, :] - ys[None, :, :]) ** 2).sum(axis=-1))
+    _check(ops.pairwise_distances(x, y), expected, dtype, "pairwise_distances of points around 1000")
+    itself = ops.pairwise_distances(x, x)
+    diagonal = torch.diagonal(itself)
+    assert torch.all(diagonal == 0), (
+        f"a point's distance to itself must be exactly 0; around 1000 the diagonal holds {diagonal.abs().max():.3g}: "
+        "compute from the differences, not from |x|^2 + |y|^2 - 2 x.y"
+    )
+
+
+def _matrices(dtype):
+    """(n, d) arrays with zero rows, ties, tiny and huge entries, sometimes all shifted far from the origin."""
+    width = 32 if dtype == np.float32 else 64
+    element = st.one_of(
+        st.sampled_from([0.0, 0.0, 1.0, -1.0, 1e-20, 3.0]),
+        st.floats(-1e4, 1e4, allow_nan=False, allow_subnormal=False, width=width),
+    )
+    shape = st.tuples(st.integers(1, 6), st.integers(1, 5))
+    return st.tuples(hnp.arrays(dtype, shape, elements=element), st.sampled_from([0.0, 0.0, 1000.0]))
+
+
+@kata_settings(max_examples=60)
+@given(case=_matrices(np.float64), eps=st.sampled_from([1e-12, 1e-6, 0.5]))
+def test_normalize_rows_on_generated_matrices(ops, case, eps):
+    array, offset = case
+    x = torch.from_numpy(array + offset)
+    ref = x.numpy()
+    expected = ref / np.maximum(np.linalg.norm(ref, axis=1, keepdims=True), eps)
+    _check(
+        ops.normalize_rows(x, eps=eps), expected, torch.float64, f"normalize_rows({ref.tolist()}, eps={eps})"
+    )
+
+
+@kata_settings(max_examples=60)
+@given(a=_matrices(np.float32), b=_matrices(np.float32))
+def test_pairwise_distances_on_generated_points(ops, a, b):
+    (xa, offset), (ya, _) = a, b
+    d = min(xa.shape[1], ya.shape[1])
+    x = torch.from_numpy((xa[:, :d] + offset).astype(np.float32))
+    y = torch.from_numpy((ya[:, :d] + offset).astype(np.float32))
+    xs, ys = x.double().numpy(), y.double().numpy()
+    expected = np.sqrt(((xs[:, None, :] - ys[None, :, :]) ** 2).sum(axis=-1))
+    _check(
+        ops.pairwise_distances(x, y),
+        expected,
+        torch.float32,
+        f"pairwise_distances({xs.tolist()}, {ys.tolist()})",
+    )
+    assert torch.all(torch.diagonal(ops.pairwise_distances(x, x)) == 0), (
+        "a point's distance to itself must be 0"
+    )
 
 
 def test_inputs_are_not_modified(ops):

@@ -20,7 +20,8 @@ def batched_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def pairwise_distances(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Euclidean distances between the rows of x (n, d) and the rows of y (m, d): (n, m)."""
     # (n, 1, d) - (1, m, d) broadcasts to (n, m, d); the norm over the last axis leaves (n, m).
-    # Exact, even for a point and itself. torch.cdist(x, y) gives the same for everyday sizes.
+    # Exact, even for a point and itself, and far from the origin. (torch.cdist switches to the
+    # |x|^2 + |y|^2 - 2 x.y shortcut above 25 rows, which cancels catastrophically there.)
     diff = x[:, None, :] - y[None, :, :]
     return torch.linalg.vector_norm(diff, dim=-1)
 
