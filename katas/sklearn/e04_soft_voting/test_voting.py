@@ -22,21 +22,61 @@ class FixedProba:
         return self.proba[: len(X)]
 
 
+# Three members, two rows, three classes; the soft vote worked out by hand.
+TABLES = [
+    [[0.40, 0.60, 0.00], [0.20, 0.50, 0.30]],
+    [[0.45, 0.55, 0.00], [0.60, 0.10, 0.30]],
+    [[1.00, 0.00, 0.00], [0.10, 0.30, 0.60]],
+]
+MEAN = [[0.6166666666666667, 0.3833333333333333, 0.0], [0.3, 0.3, 0.4]]
+WINNER = [0, 2]  # row 0: two members say class 1 (hard voting), but the mean favours class 0
+
+
 @pytest.mark.parametrize("classes", [[0, 1, 2], [3, 5, 7], ["a", "b", "c"]])
-def test_manual_soft_vote_on_random_members(mod, classes):
+def test_soft_vote_worked_by_hand(mod, classes):
+    members = [FixedProba(t, classes) for t in TABLES]
+    X = np.zeros((2, 2))
+    np.testing.assert_allclose(
+        mod.soft_vote_proba(members, X), MEAN, atol=1e-12, err_msg="the mean of the members' probabilities"
+    )
+    np.testing.assert_array_equal(
+        np.asarray(mod.soft_vote_predict(members, X)),
+        np.asarray(classes)[WINNER],
+        err_msg=f"labels with the highest mean probability, taken from classes_ {classes}",
+    )
+
+
+@pytest.mark.parametrize("classes", [[0, 1, 2], [3, 5, 7], ["a", "b", "c"]])
+def test_soft_vote_properties_on_random_members(mod, classes):
     rng = np.random.default_rng(len(str(classes)))
     tables = [rng.dirichlet(np.ones(3), size=25) for _ in range(4)]
     members = [FixedProba(t, classes) for t in tables]
     X = np.zeros((25, 2))
-    proba = mod.soft_vote_proba(members, X)
+    proba = np.asarray(mod.soft_vote_proba(members, X))
+    assert proba.shape == (25, 3), f"shape {proba.shape}: (n_samples, n_classes)"
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, err_msg="each row sums to 1")
+    stacked = np.stack(tables)
+    assert np.all(proba >= stacked.min(axis=0) - 1e-12) and np.all(proba <= stacked.max(axis=0) + 1e-12), (
+        "an average lies between the members' smallest and largest probability"
+    )
     np.testing.assert_allclose(
-        proba, np.mean(tables, axis=0), err_msg="the mean of the members' probabilities"
+        mod.soft_vote_proba(members[::-1] + members, X),
+        proba,
+        atol=1e-12,
+        err_msg="the vote does not depend on the members' order nor on counting each one twice",
     )
-    labels = mod.soft_vote_predict(members, X)
-    expected = np.asarray(classes)[np.argmax(np.mean(tables, axis=0), axis=1)]
-    np.testing.assert_array_equal(
-        np.asarray(labels), expected, err_msg=f"labels must come from classes_ {classes}"
+    np.testing.assert_allclose(
+        mod.soft_vote_proba([members[1]] * 3, X),
+        tables[1],
+        atol=1e-12,
+        err_msg="identical members: their table",
     )
+    labels = list(np.asarray(mod.soft_vote_predict(members, X)))
+    for row, label in enumerate(labels):
+        assert label in classes, f"row {row}: {label!r} is not one of classes_ {classes}"
+        assert proba[row, classes.index(label)] == pytest.approx(proba[row].max()), (
+            f"row {row}: {label!r} does not have the highest mean probability"
+        )
 
 
 def test_build_voting_configuration(mod):
@@ -77,9 +117,11 @@ def test_ensemble_probabilities_are_the_members_mean(mod, wine, fitted):
     members = list(fitted.named_estimators_.values())
     ensemble = fitted.predict_proba(X_te)
     np.testing.assert_allclose(
-        ensemble, np.mean([m.predict_proba(X_te) for m in members], axis=0), atol=1e-12
+        mod.soft_vote_proba(members, X_te),
+        ensemble,
+        atol=1e-12,
+        err_msg="VotingClassifier(voting='soft') and your vote differ",
     )
-    np.testing.assert_allclose(mod.soft_vote_proba(members, X_te), ensemble, atol=1e-12)
     # VotingClassifier fits its members on labels encoded as 0..k-1; fitted.classes_ decodes them
     decoded = fitted.classes_[np.asarray(mod.soft_vote_predict(members, X_te)).astype(int)]
     np.testing.assert_array_equal(decoded, fitted.predict(X_te))
