@@ -50,6 +50,20 @@ def test_accepts_both_layouts(net, n):
     )
 
 
+def test_accepts_non_contiguous_batches(net):
+    images = torch.rand(6, 1, 28, 28, generator=torch.Generator().manual_seed(4))
+    mirrored = images.transpose(2, 3)  # the digits transposed: a non-contiguous view, as augmentation makes
+    assert not mirrored.is_contiguous()
+    try:
+        got = net(mirrored)
+    except RuntimeError as exc:
+        pytest.fail(
+            f"a non-contiguous (N, 1, 28, 28) batch raised: flatten or reshape, not view: {exc!s:.200}"
+        )
+    expected = _reference(net, mirrored.contiguous())
+    assert torch.allclose(got, expected, atol=1e-5), "a non-contiguous batch gave other logits than its copy"
+
+
 def test_forward_equals_the_formula(net):
     x = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(1))
     got = net(x)
