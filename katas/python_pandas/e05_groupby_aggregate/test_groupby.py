@@ -1,10 +1,15 @@
 """Hidden-test style checks for python_pandas/e05: groupby with a list of functions and named aggregations."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, sql_rows
 
 COLUMNS = ["department", "headcount", "total_salary", "mean_salary", "oldest", "remote_share"]
 
@@ -28,32 +33,31 @@ def employees(seed: int, rows: int) -> pd.DataFrame:
     )
 
 
-def reference_stats(df):
-    """Plain Python: mean and max per department."""
-    rows = {}
-    for dept in sorted(df["department"].unique()):
-        salaries = df.loc[df["department"] == dept, "salary"].tolist()
-        rows[dept] = (sum(salaries) / len(salaries), max(salaries))
-    return rows
+def _rows_of(records, dept):
+    """The employees of one department, found one row at a time (no groupby)."""
+    return [r for r in records if r["department"] == dept]
 
 
-def reference_summary(df):
-    rows = []
-    for dept in df["department"].unique():
-        part = df[df["department"] == dept]
-        salaries = part["salary"].tolist()
-        rows.append(
-            (
-                dept,
-                len(part),
-                sum(salaries),
-                sum(salaries) / len(salaries),
-                int(part["age"].max()),
-                float(part["remote"].sum()) / len(part),
-            )
+def check_stats(got, df, where):
+    assert isinstance(got, pd.DataFrame), f"{where}: expected a DataFrame, got {type(got).__name__}"
+    assert list(got.columns) == ["mean", "max"], (
+        f"{where}: columns should be ['mean', 'max'], got {list(got.columns)}"
+    )
+    assert got.index.name == "department", (
+        f"{where}: the index should be named 'department', got {got.index.name!r}"
+    )
+    labels = list(got.index)
+    assert set(labels) == set(df["department"]) and len(labels) == len(set(labels)), (
+        f"{where}: one row per department expected, got {labels}"
+    )
+    assert labels == sorted(labels), f"{where}: departments should be sorted ascending, got {labels}"
+    records = df.to_dict("records")
+    for dept in labels:
+        salaries = [r["salary"] for r in _rows_of(records, dept)]
+        assert got.loc[dept, "mean"] == pytest.approx(sum(salaries) / len(salaries), rel=1e-12), (
+            f"{where}: mean salary of {dept!r}"
         )
-    rows.sort(key=lambda r: (-r[2], r[0]))
-    return rows
+        assert got.loc[dept, "max"] == max(salaries), f"{where}: max salary of {dept!r}"
 
 
 def test_dept_stats_readme_example(gb):
@@ -73,15 +77,7 @@ def test_dept_stats_random(gb, seed):
     before = df.copy(deep=True)
     got = gb.dept_stats(df)
     assert_frame_equal(df, before, where="the input frame after dept_stats (it must not change)")
-    ref = reference_stats(df)
-    assert list(got.columns) == ["mean", "max"], f"columns should be ['mean', 'max'], got {list(got.columns)}"
-    assert got.index.name == "department", f"the index should be named 'department', got {got.index.name!r}"
-    assert list(got.index) == list(ref), (
-        f"departments should be sorted: expected {list(ref)}, got {list(got.index)}"
-    )
-    for dept, (mean, top) in ref.items():
-        assert got.loc[dept, "mean"] == pytest.approx(mean, rel=1e-12), f"mean salary of {dept}"
-        assert got.loc[dept, "max"] == top, f"max salary of {dept}"
+    check_stats(got, df, f"dept_stats(random employees, seed={seed})")
 
 
 def _check_summary(got, df, where):
@@ -90,8 +86,35 @@ def _check_summary(got, df, where):
     assert list(got.index) == list(range(len(got))), (
         f"{where}: the index should be 0..n-1, got {list(got.index)}"
     )
-    expected = pd.DataFrame(reference_summary(df), columns=COLUMNS)
-    assert_frame_equal(got, expected, where=where, check_dtype=False, check_index_type=False, rtol=1e-12)
+    rows = got.to_dict("records")
+    depts = [row["department"] for row in rows]
+    assert set(depts) == set(df["department"]) and len(depts) == len(set(depts)), (
+        f"{where}: one row per department expected, got {depts}"
+    )
+    records = df.to_dict("records")
+    for row in rows:
+        part = _rows_of(records, row["department"])
+        salaries = [r["salary"] for r in part]
+        wanted = {
+            "headcount": len(part),
+            "total_salary": sum(salaries),
+            "mean_salary": sum(salaries) / len(part),
+            "oldest": max(r["age"] for r in part),
+            "remote_share": sum(1 for r in part if r["remote"]) / len(part),
+        }
+        for column, value in wanted.items():
+            assert row[column] == pytest.approx(value, rel=1e-12), (
+                f"{where}: {column} of {row['department']!r} should be {value}, got {row[column]}"
+            )
+    for upper, lower in itertools.pairwise(rows):
+        in_order = upper["total_salary"] > lower["total_salary"] or (
+            upper["total_salary"] == lower["total_salary"] and upper["department"] < lower["department"]
+        )
+        assert in_order, (
+            f"{where}: {upper['department']!r} (total {upper['total_salary']}) comes before "
+            f"{lower['department']!r} (total {lower['total_salary']}): rows go by total_salary, largest first, "
+            "ties by department ascending"
+        )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -118,3 +141,26 @@ def test_dept_summary_ties_by_department(gb):
     assert list(got["department"]) == ["Data", "HR", "IT", "Ops"], (
         "ties on total_salary go by department name"
     )
+
+
+STAFF = sql_rows(
+    {"department": "text", "salary": "int", "age": "int", "remote": "bool"}, min_size=1, nulls=False
+)
+
+
+def _frame(rows):
+    frame = pd.DataFrame(rows, columns=["department", "salary", "age", "remote"])
+    return frame.assign(name=[f"e{k}" for k in range(len(rows))])[
+        ["department", "name", "salary", "age", "remote"]
+    ]
+
+
+@kata_settings(max_examples=30)
+@given(rows=STAFF, salaries=st.lists(st.sampled_from([20_000, 30_000, 50_000]), min_size=12, max_size=12))
+def test_summary_properties(gb, rows, salaries):
+    """Unicode and blank department names, one-person departments, uneven sizes and, often, tied totals."""
+    df = _frame([(d, salaries[k], a, r) for k, (d, _, a, r) in enumerate(rows)])
+    before = df.copy(deep=True)
+    _check_summary(gb.dept_summary(df), df, "dept_summary(the drawn employees)")
+    check_stats(gb.dept_stats(df), df, "dept_stats(the drawn employees)")
+    assert_frame_equal(df, before, where="the input frame (it must not change)")
