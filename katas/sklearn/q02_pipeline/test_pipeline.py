@@ -41,6 +41,16 @@ def data():
     return X_tr, y_tr, X_te, y_te
 
 
+def _expected_numeric(X_tr, X_te, columns):
+    """Impute with the training medians, then scale with the (imputed) training mean and std."""
+    train = X_tr[columns].to_numpy()
+    medians = np.nanmedian(train, axis=0)
+    imputed_train = np.where(np.isnan(train), medians, train)
+    mean, std = imputed_train.mean(axis=0), imputed_train.std(axis=0)
+    test = X_te[columns].to_numpy()
+    return (np.where(np.isnan(test), medians, test) - mean) / std
+
+
 def test_structure_and_C(mod):
     pipe = mod.build_pipeline(NUMERIC, CATEGORICAL, C=0.25)
     names = [name for name, _ in pipe.steps]
@@ -55,20 +65,35 @@ def test_numeric_output_uses_training_statistics_only(mod, data):
     pipe = mod.build_pipeline(NUMERIC, CATEGORICAL).fit(X_tr, y_tr)
     out = pipe[:-1].transform(X_te)
     out = out.toarray() if hasattr(out, "toarray") else np.asarray(out)
-    train = X_tr[NUMERIC].to_numpy()
-    medians = np.nanmedian(train, axis=0)
-    imputed_train = np.where(np.isnan(train), medians, train)
-    mean, std = imputed_train.mean(axis=0), imputed_train.std(axis=0)
-    test = X_te[NUMERIC].to_numpy()
-    expected = (np.where(np.isnan(test), medians, test) - mean) / std
     np.testing.assert_allclose(
         out[:, :2],
-        expected,
+        _expected_numeric(X_tr, X_te, NUMERIC),
         rtol=1e-9,
         atol=1e-9,
         err_msg="numeric columns: impute with the TRAINING medians, then scale with the training mean/std",
     )
     pd.testing.assert_frame_equal(X_te, before, obj="the test frame (it must not be modified)")
+
+
+def test_columns_come_in_the_given_order(mod, data):
+    X_tr, y_tr, X_te, _ = data
+    pipe = mod.build_pipeline(["income", "age"], ["plan", "city"]).fit(X_tr, y_tr)
+    out = pipe[:-1].transform(X_te)
+    out = out.toarray() if hasattr(out, "toarray") else np.asarray(out)
+    assert out.shape[1] == 2 + 2 + 4, f"2 numeric + 2 plan + 4 city columns expected, got {out.shape[1]}"
+    np.testing.assert_allclose(
+        out[:, :2],
+        _expected_numeric(X_tr, X_te, ["income", "age"]),
+        rtol=1e-9,
+        atol=1e-9,
+        err_msg="numeric columns in the order given: income first, then age",
+    )
+    plan = X_te["plan"].to_numpy()
+    np.testing.assert_array_equal(
+        out[:, 2:4],
+        np.c_[plan == "basic", plan == "pro"],
+        err_msg="then the one-hot columns of plan, then city",
+    )
 
 
 def test_one_hot_part_and_unknown_categories(mod, data):
