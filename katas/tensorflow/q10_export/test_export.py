@@ -63,10 +63,10 @@ def test_export_writes_a_saved_model(exported, model):
     )
 
 
-@pytest.mark.parametrize("n", [9, 1])
-def test_saved_model_predictions_match_keras(export, exported, model, n):
+@pytest.mark.parametrize(("n", "as_text"), [(9, False), (1, True)])
+def test_saved_model_predictions_match_keras(export, exported, model, n, as_text):
     x = _batch(n, 2 + n)
-    got = export.predict_saved_model(exported, x)
+    got = export.predict_saved_model(str(exported) if as_text else exported, x)  # a Path, then a str
     assert isinstance(got, np.ndarray), (
         f"predict_saved_model() should return a numpy array, got {type(got).__name__}"
     )

@@ -10,8 +10,8 @@ import tensorflow as tf
 def export_saved_model(model: keras.Model, export_dir) -> None:
     """Write `model` to the folder `export_dir` as a TensorFlow SavedModel with a `serve` endpoint."""
     # Keras 3's way to a SavedModel: the inference function only (dropout off, BatchNorm with its moving
-    # statistics), what TF Serving and the TFLite converter need. `model.save()` writes `.keras` files for
-    # reloading in Keras; the roadmap's `save_format='tf'` no longer exists.
+    # statistics), what TF Serving and the TFLite converter need. `model.save()` writes `.keras` (or legacy
+    # `.h5`) files for reloading in Keras; the roadmap's `save_format='tf'` no longer exists.
     model.save(str(export_dir), save_format="tf")
 
 
