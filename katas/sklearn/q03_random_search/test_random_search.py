@@ -59,15 +59,23 @@ def test_space_is_continuous_and_log_uniform(mod):
         )
 
 
-def test_number_of_fits_is_n_iter_times_folds(mod, cancer):
+@pytest.mark.parametrize(("n_iter", "cv", "fits"), [(7, 3, 22), (5, 4, 21)])
+def test_number_of_fits_is_n_iter_times_folds(mod, cancer, n_iter, cv, fits):
     X_tr, _, y_tr, _ = cancer
     CountingTree.fits = 0
-    search = mod.random_search(CountingTree(random_state=0), TREE_SPACE, X_tr, y_tr, n_iter=7, cv=3, seed=1)
+    search = mod.random_search(
+        CountingTree(random_state=0), TREE_SPACE, X_tr, y_tr, n_iter=n_iter, cv=cv, seed=1
+    )
     assert isinstance(search, RandomizedSearchCV), f"got {type(search).__name__}"
-    assert len(search.cv_results_["params"]) == 7, f"{len(search.cv_results_['params'])} candidates, n_iter=7"
-    assert CountingTree.fits == 7 * 3 + 1, f"{CountingTree.fits} fits: 7 candidates x 3 folds + 1 refit = 22"
+    assert len(search.cv_results_["params"]) == n_iter, (
+        f"{len(search.cv_results_['params'])} candidates, n_iter={n_iter}"
+    )
+    assert search.n_splits_ == cv, f"the search used {search.n_splits_} folds, cv={cv} asked"
+    assert CountingTree.fits == fits, (
+        f"{CountingTree.fits} fits: {n_iter} candidates x {cv} folds + 1 refit = {fits}"
+    )
     values = [p["min_impurity_decrease"] for p in search.cv_results_["params"]]
-    assert len(set(values)) == 7, "each candidate should be a fresh continuous draw"
+    assert len(set(values)) == n_iter, "each candidate should be a fresh continuous draw"
 
 
 def test_seeded_and_reproducible(mod, cancer):
