@@ -5,6 +5,8 @@ import json
 import numpy as np
 import pytest
 
+LIMIT = 16 * 1024  # DATA_UPLOAD_MAX_MEMORY_SIZE while the tests run
+
 
 @pytest.fixture
 def project(kata):
@@ -18,7 +20,7 @@ def client(project, iris_model):
     from django.test import Client, override_settings
 
     # Django's settings are process-wide: point the URL configuration at this module for the test.
-    with override_settings(ROOT_URLCONF=project.__name__):
+    with override_settings(ROOT_URLCONF=project.__name__, DATA_UPLOAD_MAX_MEMORY_SIZE=LIMIT):
         yield Client(raise_request_exception=False)
 
 
@@ -83,10 +85,57 @@ def test_other_methods_are_405_with_allow_header(client, method):
         ('{"features": [1, 2, "3", 4]}', "features"),
         ('{"features": [1, 2, true, 4]}', "features"),
         ('{"features": null}', "features"),
+        ("null", "features"),
+        ('{"features": [1, 2, NaN, 4]}', "features"),
+        ('{"features": [Infinity, 2, 3, 4]}', "features"),
+        ('{"features": [1, 2, 3, 1e400]}', "features"),
+        ('{"features": [1, %s, 3, 4]}' % ("9" * 400), "features"),
+        (b'{"features": [\xff, 2, 3, 4]}', "JSON"),
+        ("[" * 3000 + "]" * 3000, "JSON"),
+        ('{"features": ' + "[" * 3000 + "]" * 3000 + "}", "JSON"),
     ],
+    ids=lambda value: value if not isinstance(value, str | bytes) or len(value) < 40 else f"{value[:30]!r}…",
 )
 def test_bad_bodies_are_400_naming_the_problem(client, body, named):
     response = _post(client, body)
-    assert response.status_code == 400, f"body {body!r} should be answered 400, got {response.status_code}"
+    shown = body if len(body) < 120 else f"{body[:60]!r}… ({len(body)} characters)"
+    assert response.status_code == 400, f"body {shown} should be answered 400, got {response.status_code}"
     message = response.json().get("error", "")
-    assert named in message, f"the error for {body!r} should mention {named!r}: got {message!r}"
+    assert named in message, f"the error for {shown} should mention {named!r}: got {message!r}"
+
+
+def _padded(size: int) -> str:
+    """A valid body of exactly `size` bytes: the features and an ignored padding key."""
+    head = '{"features": [5.1, 3.5, 1.4, 0.2], "padding": "'
+    return head + "x" * (size - len(head) - 2) + '"}'
+
+
+def test_a_body_over_the_upload_limit_is_413_and_one_at_the_limit_is_served(client):
+    at_limit = _post(client, _padded(LIMIT))
+    assert at_limit.status_code == 200, (
+        f"a body of exactly DATA_UPLOAD_MAX_MEMORY_SIZE ({LIMIT}) bytes is allowed, got {at_limit.status_code}"
+    )
+    for size in (LIMIT + 1, 100_000):
+        response = _post(client, _padded(size))
+        assert response.status_code == 413, (
+            f"a {size}-byte body (over DATA_UPLOAD_MAX_MEMORY_SIZE = {LIMIT}) should be 413, got "
+            f"{response.status_code}: catch RequestDataTooBig when reading request.body"
+        )
+        assert response["Content-Type"].startswith("application/json") and "error" in response.json(), (
+            f"the 413 answer should be JSON {{'error': ...}}, got {response.content[:120]!r}"
+        )
+
+
+def test_fuzzed_requests_get_only_the_answers_the_contract_lists(client, project, kata):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from graders.fuzz import fuzz, kata_contract
+
+    # `client` has configured Django and pointed the settings at this module; fuzz its WSGI handler in-process.
+    fuzz(
+        WSGIHandler(),
+        kata_contract(__file__),  # openapi.yaml, declared in kata.toml
+        label=kata.display("project.py"),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
+        max_body_bytes=LIMIT,
+    )

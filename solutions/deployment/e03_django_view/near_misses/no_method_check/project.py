@@ -7,6 +7,7 @@ import math
 
 import django
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -34,26 +35,34 @@ def set_model(model) -> None:
     _model = model
 
 
-def _error(message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=400)
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _is_number(value) -> bool:
+    """A finite JSON number that fits in a float: not a bool, not NaN or ±Infinity, not a 400-digit integer."""
+    if isinstance(value, bool) or not isinstance(value, int | float):  # bool is a subclass of int
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 @csrf_exempt  # an API called by programs, not a browser form: no CSRF cookie involved
 def predict(request: HttpRequest) -> JsonResponse:
     try:
-        body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        raw = request.body
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django's own answer would be an HTML 400
+        return _error(f"request body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes", 413)
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # malformed, not UTF-8, or nested too deep to parse
         return _error("the request body must be valid JSON")
-    if not isinstance(body, dict) or "features" not in body:
+    if not isinstance(body, dict) or "features" not in body:  # null, a list, a number, a missing key
         return _error("the body must be a JSON object with a 'features' key")
     features = body["features"]
-    if (
-        not isinstance(features, list)
-        or len(features) != 4
-        or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in features
-        )
-    ):
+    if not isinstance(features, list) or len(features) != 4 or not all(_is_number(v) for v in features):
         return _error("'features' must be a list of 4 finite numbers")
     prediction = _model.predict([features])[0]
     return JsonResponse({"prediction": int(prediction)})
