@@ -1,8 +1,28 @@
-"""q09 · Tuning work_mem: the smallest SET LOCAL that keeps a sort in memory: see README.md."""
+"""q09 · Tuning a slow query: read the plan, name the cause, fix it: see README.md."""
 
 import psycopg
 
 FILE = "katas/sql/q09_work_mem/work_mem.py"
+
+
+def diagnose(document: dict) -> list[str]:
+    """The problems an EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) document shows: "seq_scan", "sort_spill", "misestimate"."""
+    raise NotImplementedError(f"diagnose: write it in {FILE}")
+
+
+def create_customer_index(conn: psycopg.Connection) -> None:
+    """Create the index the per-customer query of README.md lacks."""
+    raise NotImplementedError(f"create_customer_index: write it in {FILE}")
+
+
+def day_query() -> str:
+    """The per-day query of README.md rewritten so that the index on created_at can serve it."""
+    raise NotImplementedError(f"day_query: write it in {FILE}")
+
+
+def refresh_statistics(conn: psycopg.Connection, table: str) -> None:
+    """Give the planner fresh statistics for `table`."""
+    raise NotImplementedError(f"refresh_statistics: write it in {FILE}")
 
 
 def sort_method(conn: psycopg.Connection, query: str, work_mem_kb: int) -> str:
