@@ -112,6 +112,69 @@ def test_accuracy_uses_eval_mode(train):
     assert not model.training, "accuracy should leave the model in eval mode"
 
 
+class _ModeSpy(nn.Module):
+    """An identity layer that records, at each forward pass, the mode and whether autograd is recording."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[bool, bool]] = []
+
+    def forward(self, x):
+        self.seen.append((self.training, torch.is_grad_enabled()))
+        return x
+
+
+def test_accuracy_counts_samples_without_a_graph(train):
+    # One-hot inputs through an identity layer: right on the first 64 samples, wrong on the last 6 (a short
+    # last batch). Per sample that is 64/70; a mean of per-batch accuracies would say (1 + 0) / 2.
+    labels = torch.arange(70) % 10
+    inputs = nn.functional.one_hot(labels, 10).float()
+    targets = labels.clone()
+    targets[64:] = (labels[64:] + 1) % 10
+    spy, linear = _ModeSpy(), nn.Linear(10, 10)
+    with torch.no_grad():
+        linear.weight.copy_(torch.eye(10))
+        linear.bias.zero_()
+    model = nn.Sequential(spy, linear)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(inputs, targets), batch_size=64)
+    got = train.accuracy(model, loader)
+    assert got == pytest.approx(64 / 70), (
+        f"accuracy gave {got}, expected 64/70 = {64 / 70:.4f}: count correct samples over all samples "
+        "(the last batch is smaller)"
+    )
+    assert spy.seen, "accuracy never called the model"
+    assert not any(grad for _, grad in spy.seen), "accuracy must run the model under torch.no_grad()"
+
+
+def test_train_returns_the_sample_weighted_epoch_loss(train):
+    # lr=0: the weights never move, so every epoch's mean loss is the loss of the whole data set at the start.
+    spy = _ModeSpy()
+    torch.manual_seed(2)
+    model = nn.Sequential(spy, nn.Flatten(), nn.Linear(784, 10))
+    images, labels = _toy(70, seed=4)
+    with torch.no_grad():
+        expected = nn.functional.cross_entropy(model(images), labels).item()
+    spy.seen.clear()
+    before = [p.detach().clone() for p in model.parameters()]
+    model.eval()  # as accuracy() would have left it
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=32)
+    history = train.train(model, loader, epochs=3, lr=0.0)
+    assert isinstance(history, list) and len(history) == 3 and all(isinstance(v, float) for v in history), (
+        f"train(..., epochs=3) should return 3 floats, got {history!r}"
+    )
+    assert spy.seen and all(training for training, _ in spy.seen), (
+        "train must put the model in train mode (model.train()): it was called in eval mode"
+    )
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)), (
+        "train(..., lr=0.0) changed the weights: create Adam with the lr given"
+    )
+    for epoch, value in enumerate(history):
+        assert value == pytest.approx(expected, rel=1e-5), (
+            f"epoch {epoch}: mean loss {value}, expected {expected}: with lr=0 the weights stay put and the "
+            "epoch's loss is the mean over its samples (batches of 32, 32 and 6: weight each by its size)"
+        )
+
+
 def test_training_on_mnist(train, mnist_tensors):
     (x_train, y_train), (x_test, y_test) = mnist_tensors
     model = _mlp(0)
