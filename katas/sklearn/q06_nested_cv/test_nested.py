@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, load_wine
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 
@@ -58,24 +58,38 @@ def test_result_shape_and_types(mod):
     assert result["std"] == pytest.approx(result["scores"].std())
 
 
-@pytest.mark.parametrize("seed", [1])
-def test_scores_equal_the_reference_nested_cv(mod, seed):
+# Scaled wine, grid n_neighbors in {1, 15}, 5 outer folds: the outer test-fold accuracies (right answers out
+# of 36, 36, 36, 35, 35 rows) and each fold's winner, worked out once for these seeds and inner folds.
+NESTED_WINE = [
+    (1, 3, [35 / 36, 34 / 36, 35 / 36, 33 / 35, 34 / 35], [15, 15, 15, 15, 15]),
+    (4, 4, [34 / 36, 34 / 36, 35 / 36, 34 / 35, 33 / 35], [1, 15, 15, 15, 15]),
+    (4, 3, [35 / 36, 34 / 36, 35 / 36, 33 / 35, 33 / 35], [15, 15, 15, 1, 15]),
+]
+
+
+@pytest.mark.parametrize(("seed", "inner_cv", "scores", "winners"), NESTED_WINE)
+def test_scores_and_winners_on_wine(mod, seed, inner_cv, scores, winners):
     X, y = load_wine(return_X_y=True)
     X = (X - X.mean(axis=0)) / X.std(axis=0)  # scaled once to keep the example short
     grid = {"n_neighbors": [1, 15]}
-    result = mod.nested_cv(KNeighborsClassifier(), grid, X, y, inner_cv=3, outer_cv=5, seed=seed)
-    outer = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    expected = cross_val_score(GridSearchCV(KNeighborsClassifier(), grid, cv=3), X, y, cv=outer)
-    np.testing.assert_allclose(result["scores"], expected, err_msg="outer test-fold scores, fold by fold")
+    result = mod.nested_cv(KNeighborsClassifier(), grid, X, y, inner_cv=inner_cv, outer_cv=5, seed=seed)
+    np.testing.assert_allclose(
+        result["scores"],
+        scores,
+        rtol=1e-12,
+        err_msg=f"outer test-fold scores, fold by fold (seed={seed}, inner_cv={inner_cv})",
+    )
+    got = [params["n_neighbors"] for params in result["best_params"]]
+    assert got == winners, f"best n_neighbors per outer fold {got}, expected {winners}"
 
 
 def test_spy_inner_search_never_sees_the_outer_test_fold(mod, iris_with_ids):
     X, y = iris_with_ids
     Spy.log = []
-    mod.nested_cv(Spy(), GRID, X, y, inner_cv=3, outer_cv=5, seed=2)
+    mod.nested_cv(Spy(), GRID, X, y, inner_cv=4, outer_cv=5, seed=2)
     folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=2).split(X, y))
     fits = [rows for kind, rows in Spy.log if kind == "fit"]
-    per_fold = len(GRID["n_neighbors"]) * 3 + 1  # candidates x inner folds + the refit
+    per_fold = len(GRID["n_neighbors"]) * 4 + 1  # candidates x inner folds + the refit
     assert len(fits) == 5 * per_fold, (
         f"{len(fits)} fits; expected 5 outer folds x {per_fold} (inner search + refit)"
     )
