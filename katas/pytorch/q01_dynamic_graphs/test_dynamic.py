@@ -53,6 +53,20 @@ def test_gate_in_eager_mode(dyn):
     )
 
 
+ZERO_SUM = torch.tensor([[1.0, -1.0, 2.5, -2.5], [0.5, -0.25, -0.25, 0.0]])  # sums to exactly 0
+
+
+@pytest.mark.parametrize("name", ["Gate", "CondGate"])
+def test_a_zero_sum_is_not_positive(dyn, name):
+    gate = getattr(dyn, name)(4)
+    assert ZERO_SUM.sum() == 0
+    with torch.no_grad():
+        got, want = gate(ZERO_SUM), gate.neg(ZERO_SUM)
+    assert torch.allclose(got, want), (
+        f"{name}: an input whose sum is exactly 0 is not positive: it goes through `neg`"
+    )
+
+
 def test_tracing_freezes_the_branch(dyn):
     gate = dyn.Gate(4)
     traced = dyn.trace(gate, POS)
@@ -80,7 +94,15 @@ def test_scripting_keeps_the_branch(dyn):
 
 def test_export_with_cond_keeps_both_branches(dyn):
     gate = dyn.CondGate(4)
-    program = dyn.export(gate, POS)
+    try:
+        program = dyn.export(gate, POS)
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        pytest.fail(
+            "torch.export could not capture CondGate: a Python `if` on tensor data does not export, write the "
+            f"branch with torch.cond(pred, true_fn, false_fn, operands): {type(exc).__name__}: {exc!s:.200}"
+        )
     assert isinstance(program, torch.export.ExportedProgram), (
         f"export should return an ExportedProgram, got {type(program)}"
     )
