@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import pearsonr
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import Ridge
@@ -15,12 +16,21 @@ def Selector(kata):
     return kata.module("selector").CorrelationSelector
 
 
-def reference_support(X, y, k):
-    corr = np.array([0.0 if np.std(col) == 0 else abs(np.corrcoef(col, y)[0, 1]) for col in X.T])
-    keep = np.argsort(-corr, kind="stable")[: min(k, X.shape[1])]
-    mask = np.zeros(X.shape[1], dtype=bool)
-    mask[keep] = True
-    return mask, corr
+def pearson_scores(X, y):
+    """|Pearson r| of each column with y, by scipy (a constant column scores 0)."""
+    return np.array([0.0 if np.ptp(col) == 0 else abs(pearsonr(col, y)[0]) for col in X.T])
+
+
+def assert_keeps_the_best(support, scores, k):
+    """support keeps min(k, p) columns, none scoring below a dropped one."""
+    support = np.asarray(support, dtype=bool)
+    assert support.sum() == min(k, len(scores)), f"k={k}: {support.sum()} columns kept"
+    if support.all():
+        return
+    assert scores[support].min() >= scores[~support].max(), (
+        f"k={k}: a dropped column scores {scores[~support].max():.4f}, more than a kept one "
+        f"({scores[support].min():.4f})"
+    )
 
 
 def test_readme_example(Selector):
@@ -33,7 +43,7 @@ def test_readme_example(Selector):
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_kept_columns_match_the_reference(Selector, seed):
+def test_kept_columns_are_the_strongest(Selector, seed):
     rng = np.random.default_rng(seed)
     n, p = 80, int(rng.integers(3, 12))
     X = rng.normal(size=(n, p))
@@ -42,16 +52,34 @@ def test_kept_columns_match_the_reference(Selector, seed):
     X[:, rng.integers(p)] = 7.0  # a constant column scores 0
     k = int(rng.integers(1, p + 1))
     selector = Selector(k=k).fit(X, y)
-    mask, corr = reference_support(X, y, k)
+    scores = pearson_scores(X, y)
     np.testing.assert_allclose(
-        selector.scores_, corr, atol=1e-9, err_msg="scores_: |Pearson correlation| per column"
+        selector.scores_, scores, atol=1e-9, err_msg="scores_: |Pearson correlation| per column"
     )
-    np.testing.assert_array_equal(selector.support_, mask, err_msg=f"support_ with k={k}")
+    mask = np.asarray(selector.support_, dtype=bool)
+    assert mask.shape == (p,), f"support_ is one boolean per column, got shape {mask.shape}"
+    assert_keeps_the_best(mask, scores, k)
     np.testing.assert_allclose(
-        np.asarray(selector.transform(X)), X[:, mask], err_msg="transform keeps the kept columns"
+        np.asarray(selector.transform(X)), X[:, mask], err_msg="transform keeps the kept columns, in order"
     )
     names = [f"x{i}" for i in np.flatnonzero(mask)]
     assert list(selector.get_feature_names_out()) == names, "names x0, x1, ... of the kept columns, in order"
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_ties_keep_the_column_that_comes_first(Selector, k):
+    rng = np.random.default_rng(k)
+    y = rng.normal(size=60)
+    strong = y + 0.5 * rng.normal(size=60)
+    weak = rng.normal(size=60)
+    # columns: weak, strong, strong again, -strong (the same |r|), weak again
+    X = np.c_[weak, strong, strong, -strong, weak]
+    selector = Selector(k=k).fit(X, y)
+    kept = list(np.flatnonzero(selector.support_))
+    expected = [1, 2, 3][:k]
+    assert kept == expected, (
+        f"k={k}: columns 1, 2 and 3 tie on |r|; keep the first ones: {expected}, got {kept}"
+    )
 
 
 def test_k_larger_than_the_columns_keeps_all(Selector):
@@ -85,9 +113,9 @@ def test_pipeline_and_grid_search_on_diabetes(Selector):
     search = GridSearchCV(pipe, {"select__k": [1, 3, 6, 10]}, cv=3).fit(X, y)
     assert search.best_params_["select__k"] in (1, 3, 6, 10)
     fitted = search.best_estimator_.named_steps["select"]
-    mask, _ = reference_support(X.to_numpy(), y.to_numpy(), search.best_params_["select__k"])
-    assert list(fitted.get_feature_names_out()) == list(X.columns[mask]), (
-        "names of the DataFrame's kept columns"
+    strongest = X.corrwith(y).abs().nlargest(search.best_params_["select__k"], keep="first").index
+    assert list(fitted.get_feature_names_out()) == [c for c in X.columns if c in set(strongest)], (
+        "names of the DataFrame's kept columns, in the DataFrame's order"
     )
     assert search.best_score_ > 0.3, f"cross-validated R² {search.best_score_:.3f} should exceed 0.3"
 
