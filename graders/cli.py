@@ -123,11 +123,11 @@ def _loop(name: str):
         if name == "next":
             return loop.cmd_next(root)
         if name == "check":
-            return loop.cmd_check(root, args.katas)
+            return loop.cmd_check(root, args.katas, args.verbose)
         if name == "hint":
             return loop.cmd_hint(root, args.kata)
         if name == "watch":
-            return loop.cmd_watch(root, args.kata, args.poll, args.max_runs)
+            return loop.cmd_watch(root, args.kata, args.poll, args.max_runs, args.verbose)
         if name == "diff":
             return loop.cmd_diff(root, args.kata, args.force)
         if name == "reset":
@@ -152,10 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         "topics", nargs="*", help="topics or katas (default: all)"
     )
     add("next", _loop("next"), "the first unsolved kata and its first failing test")
-    add("check", _loop("check"), "run katas and report each test").add_argument("katas", nargs="+")
+    check = add("check", _loop("check"), "run katas: failures grouped, the first one explained")
+    check.add_argument("katas", nargs="+")
+    check.add_argument("-v", "--verbose", action="store_true", help="every failure and every failing test")
     add("hint", _loop("hint"), "one more hint for a kata each time").add_argument("kata")
-    watch = add("watch", _loop("watch"), "re-run a kata whenever you save (q quits)")
-    watch.add_argument("kata", nargs="?", help="default: the next unsolved kata")
+    watch = add("watch", _loop("watch"), "re-run a kata on every save, then move on to the next (q quits)")
+    watch.add_argument(
+        "kata", nargs="?", help="a kata (stays on it), or a topic to follow (default: every topic in order)"
+    )
+    watch.add_argument("-v", "--verbose", action="store_true", help="every failure and every failing test")
     watch.add_argument(
         "--poll", action="store_true", help="poll for changes where file events are unreliable"
     )

@@ -19,6 +19,7 @@ from rich.table import Table
 from graders.catalog import TOPICS, Kata, all_katas, select, topic_meta
 from graders.progress import statuses
 from graders.runner import run_pytest
+from graders.screen import render
 
 console = Console(highlight=False, soft_wrap=True)
 MARKS = {
@@ -90,37 +91,55 @@ def cmd_next(root: Path) -> int:
     console.print(f"Next: [bold]{pending.rel}[/] — {pending.title}")
     console.print(f"  read   {pending.dir.relative_to(root)}/README.md")
     console.print(f"  edit   {', '.join(f'katas/{pending.rel}/{n}' for n in pending.learner_files)}")
+    task = first_task_line(pending)
+    if task:
+        console.print(f"  task   {task}", markup=False)
     report = run_pytest(root, [pending.dir])
-    failing = next((r for r in report.results if r.outcome not in ("passed", "skipped")), None)
-    if failing:
-        console.print(f"  first failing test: {failing.nodeid}\n    {failing.message}", markup=False)
+    for line in render(pending.rel, report.results, pending.learner_files)[1:]:
+        console.print(line)
     return 0
 
 
-def cmd_check(root: Path, names: list[str]) -> int:
+def first_task_line(kata: Kata) -> str:
+    """The first line of the README's task section (else of its text): what to do, in one line."""
+    readme = kata.dir / "README.md"
+    if not readme.is_file():
+        return ""
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("#") and "task" in line.lower()), 0)
+    for line in lines[start + 1 :]:
+        text = line.strip()
+        if text and not text.startswith(("#", "```", "|", ">", "*Roadmap", "_")) and "·" not in text:
+            return text if len(text) <= 160 else text[:159] + "…"
+    return ""
+
+
+def cmd_check(root: Path, names: list[str], verbose: bool = False) -> int:
     katas = select(root, names)
     with console.status(f"testing {len(katas)} kata(s)..."):
         report = run_pytest(root, [k.dir for k in katas]).by_kata()
     all_green = True
     for kata in katas:
         results = report.get(kata.rel, [])
-        counted = [r for r in results if r.outcome != "skipped"]
-        passed = sum(r.outcome == "passed" for r in counted)
-        solved = bool(counted) and passed == len(counted)
-        all_green &= solved
-        console.print(
-            f"{'[green]✓[/]' if solved else '[red]✗[/]'} [bold]{kata.rel}[/] {passed}/{len(counted)}"
-        )
-        for result in results:
-            if result.outcome == "passed":
-                console.print(f"    [green]pass[/] {result.nodeid.split('::', 1)[-1]}")
-            else:
-                colour = "yellow" if result.outcome == "skipped" else "red"
-                console.print(f"    [{colour}]{result.outcome}[/] {result.nodeid.split('::', 1)[-1]}")
-                console.print(
-                    f"         {result.message.splitlines()[0] if result.message else ''}", markup=False
-                )
+        all_green &= _solved(results)
+        for line in render(kata.rel, results, kata.learner_files, verbose=verbose):
+            console.print(line)
     return 0 if all_green else 1
+
+
+def _solved(results: list) -> bool:
+    counted = [r for r in results if r.outcome != "skipped"]
+    return bool(counted) and all(r.outcome == "passed" for r in counted)
+
+
+def progress_line(root: Path, katas: list[Kata], streak: int) -> str:
+    found = statuses(root, katas)
+    solved = [k for k in katas if found[k.rel].state == "solved"]
+    points = sum(k.points for k in solved)
+    return (
+        f"{_bar(len(solved), len(katas))} {len(solved)}/{len(katas)} solved · "
+        f"{points}/{sum(k.points for k in katas)} points · streak {streak}"
+    )
 
 
 def _state(root: Path) -> dict:
@@ -193,33 +212,84 @@ def cmd_reset(root: Path, name: str, yes: bool) -> int:
     return 0
 
 
-def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None) -> int:
-    if name:
-        kata = _one(root, name)
-    else:
-        found = statuses(root, all_katas(root))
-        kata = next((k for k in all_katas(root) if found[k.rel].state != "solved"), None)
+# After a kata turns green, how long the solved screen stays before moving on (a key decides sooner).
+ADVANCE_AFTER_S = float(os.environ.get("KATAS_WATCH_ADVANCE_S", "4"))
+
+
+def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None, verbose: bool = False) -> int:
+    """Re-run the kata on every save; once it is green, say so and move on to the next unsolved kata."""
+    follow = name is None or name.rstrip("/").removeprefix("katas/") in TOPICS
+    scope = select(root, [name] if follow and name else [])
+    if follow:
+        found = statuses(root, scope)
+        kata = next((k for k in scope if found[k.rel].state != "solved"), None)
         if kata is None:
-            console.print("Every kata is solved.")
+            console.print("Every kata here is solved. Compare with the reference: `katas diff KATA`.")
             return 0
-    stop = threading.Event()
-    _listen_for_quit(stop)
-    runs = 0
-    while not stop.is_set():
+    else:
+        kata = _one(root, name or "")
+        scope = [k for k in all_katas(root) if k.topic == kata.topic]
+    keys = _listen_for_keys()
+    runs, streak = 0, 0
+    while not keys.quit.is_set():
         if console.is_terminal:
             console.clear()
-        console.print(f"[bold]watching {kata.rel}[/] — save a learner file to re-run, press q to quit")
-        cmd_check(root, [kata.rel])
+        console.print(f"[bold]watching {kata.rel}[/] — {kata.title}  (save to re-run · q quits)")
+        report = run_pytest(root, [kata.dir]).by_kata().get(kata.rel, [])
+        lines = render(kata.rel, report, kata.learner_files, verbose=verbose)
+        for line in lines:
+            console.print(line)
         runs += 1
+        solved = _solved(report)
+        if solved:
+            streak += 1
+            following = _next_unsolved(root, scope, kata) if follow else None
+            console.print(f"[green]Solved! +{kata.points} points.[/]")
+            if following is not None:
+                console.print(f"Next: [bold]{following.rel}[/] — {following.title}")
+                console.print(f"  {first_task_line(following)}", markup=False)
+                console.print(f"  (moving on in {ADVANCE_AFTER_S:g} s · s stays here · q quits)")
+        console.print(progress_line(root, scope, streak), markup=True)
         if max_runs is not None and runs >= max_runs:
             break
-        _wait_for_change([kata.dir / n for n in kata.learner_files], stop, poll)
+        if solved and follow and following is not None:
+            keys.pressed.clear()
+            if keys.wait(ADVANCE_AFTER_S) != "s":
+                kata = following
+                continue
+        _wait_for_change([kata.dir / n for n in kata.learner_files], keys.quit, poll)
     return 0
 
 
-def _listen_for_quit(stop: threading.Event) -> None:
+def _next_unsolved(root: Path, scope: list[Kata], current: Kata) -> Kata | None:
+    found = statuses(root, scope)
+    after = scope[scope.index(current) + 1 :] + scope[: scope.index(current)]
+    return next((k for k in after if found[k.rel].state != "solved"), None)
+
+
+class _Keys:
+    """Keys pressed while watching: q quits; others are waited for (s stays on a solved kata)."""
+
+    def __init__(self) -> None:
+        self.quit = threading.Event()
+        self.pressed = threading.Event()
+        self.last = ""
+
+    def press(self, key: str) -> None:
+        self.last = key.lower()
+        if self.last == "q":
+            self.quit.set()
+        self.pressed.set()
+
+    def wait(self, seconds: float) -> str:
+        self.pressed.wait(seconds)
+        return self.last if self.pressed.is_set() else ""
+
+
+def _listen_for_keys() -> _Keys:
+    keys = _Keys()
     if not sys.stdin or not sys.stdin.isatty():
-        return
+        return keys
 
     def listen() -> None:
         import termios
@@ -229,13 +299,16 @@ def _listen_for_quit(stop: threading.Event) -> None:
         saved = termios.tcgetattr(fd)
         try:
             tty.setcbreak(fd)
-            while not stop.is_set():
-                if sys.stdin.read(1).lower() == "q":
-                    stop.set()
+            while not keys.quit.is_set():
+                character = sys.stdin.read(1)
+                if not character:
+                    return
+                keys.press(character)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
     threading.Thread(target=listen, daemon=True).start()
+    return keys
 
 
 def _wait_for_change(paths: list[Path], stop: threading.Event, poll: bool) -> None:

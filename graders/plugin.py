@@ -227,9 +227,12 @@ class _State:
         self.stop_after_timeout = bool(config.getoption("katas_stop_after_timeout"))
         self.failed_katas: set[str] = set()
         self.timed_out: dict[str, str] = {}  # kata -> the test that timed out
+        self.finished: list[dict] = []  # every result record, for the grouped summary at the end
         self.pending: dict[str, dict] = {}
 
     def write(self, record: dict) -> None:
+        if record.get("event") == "result":
+            self.finished.append(record)
         if self.out is not None:
             self.out.write(json.dumps(record) + "\n")
 
@@ -263,6 +266,47 @@ def _crash_message(report: pytest.TestReport | pytest.CollectReport) -> str:
     if isinstance(report.longrepr, tuple):  # skip reports: (path, line, reason)
         return _short(str(report.longrepr[2]))
     return _short(str(report.longrepr).strip().splitlines()[-1] if report.longrepr else "")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config):  # noqa: ARG001
+    """After a plain `pytest katas/...` run: each failing kata grouped the way `katas check` shows it.
+
+    A wrapper around pytest's own summary, so these lines come last: what is on screen when the run ends.
+    """
+    result = yield
+    _grouped_summary(terminalreporter, config)
+    return result
+
+
+def _grouped_summary(terminalreporter, config: pytest.Config) -> None:
+    from graders.runner import TestResult
+    from graders.screen import plain, render
+
+    state = config.stash.get(_state_key, None)
+    if state is None or state.out is not None:  # the graders' own runs read the JSON lines instead
+        return
+    by_kata: dict[str, list[TestResult]] = {}
+    for record in state.finished:
+        fields = {k: v for k, v in record.items() if k != "event"}
+        by_kata.setdefault(record.get("kata") or "", []).append(TestResult(**fields))
+    failing = [
+        k
+        for k, results in by_kata.items()
+        if k and any(r.outcome not in ("passed", "skipped") for r in results)
+    ]
+    if not failing:
+        return
+    terminalreporter.section("katas: what to fix first")
+    for key in failing[:5]:
+        meta_path = config.rootpath / "katas" / key / "kata.toml"
+        learner = load_meta(meta_path.parent).get("learner_files", []) if meta_path.is_file() else []
+        for line in render(key, by_kata[key], learner):
+            terminalreporter.write_line(plain(line))
+    if len(failing) > 5:
+        terminalreporter.write_line(
+            f"... and {len(failing) - 5} more failing katas: `katas check KATA` shows one"
+        )
 
 
 class _Recorder:

@@ -65,15 +65,18 @@ def test_next_names_the_readme_and_the_first_failure(repo):
     result = katas(repo, "next")
     assert "python_pandas/e02_more" in result.stdout
     assert "katas/python_pandas/e02_more/README.md" in result.stdout
-    assert "NotImplementedError" in result.stdout
+    assert "4 tests: add is not written yet" in result.stdout, "the stub's failures, grouped"
 
 
-def test_check_reports_each_test_and_exits_by_result(repo):
+def test_check_groups_failures_and_exits_by_result(repo):
     failing = katas(repo, "check", "python_pandas/e01_add")
-    assert failing.returncode == 1 and "failed test_adds" in failing.stdout
+    assert failing.returncode == 1 and "0/4 tests pass" in failing.stdout
+    assert "4 tests: add is not written yet" in failing.stdout
+    verbose = katas(repo, "check", "python_pandas/e01_add", "-v")
+    assert "failed test_adds" in verbose.stdout, "-v lists every failing test"
     solve(repo, "python_pandas/e01_add")
     passing = katas(repo, "check", "e01_add")
-    assert passing.returncode == 0 and "pass test_adds" in passing.stdout
+    assert passing.returncode == 0 and "4/4 tests pass" in passing.stdout
 
 
 def test_hints_come_one_more_each_call(repo):
@@ -165,7 +168,7 @@ def test_watch_reruns_when_a_learner_file_is_saved(repo):
     reader.join(5)
     text = "".join(output)
     assert text.count("watching python_pandas/e01_add") == 2
-    assert "✓ python_pandas/e01_add 4/4" in text
+    assert "✓ python_pandas/e01_add  4/4 tests pass" in text and "Solved! +10 points" in text
 
 
 SLOW_IMPORT_TESTS = """
