@@ -46,9 +46,19 @@ def test_edge_cases(m):
         m.roc_auc([1, 1, 1], [0.2, 0.3, 0.4])
     with pytest.raises(ValueError):
         m.adjusted_r2([1, 2, 3, 4], [1, 2, 3, 5], n_features=3)
-    assert m.adjusted_r2([1, 2, 3, 4, 6], [1, 2, 3, 5, 6], n_features=3) == pytest.approx(
-        1 - (1 - skm.r2_score([1, 2, 3, 4, 6], [1, 2, 3, 5, 6])) * 4 / 1
+    # SS_res = 1, SS_tot = 14.8, n = 5, p = 3: 1 - (1/14.8) * 4 / 1 = 27/37
+    assert m.adjusted_r2([1, 2, 3, 4, 6], [1, 2, 3, 5, 6], n_features=3) == pytest.approx(27 / 37)
+    assert m.adjusted_r2([1, 2, 3, 4, 6], [1, 2, 3, 5, 6], n_features=0) == pytest.approx(1 - 1 / 14.8), (
+        "no predictor: adjusted R² = R²"
     )
+    assert m.adjusted_r2([2, 2, 2, 2], [2, 2, 2, 2], n_features=1) == pytest.approx(1.0), "constant y, exact"
+    assert m.adjusted_r2([2, 2, 2, 2], [2, 3, 2, 2], n_features=1) == pytest.approx(-0.5), (
+        "constant y, inexact: R² = 0, so 1 - (1 - 0) * 3 / 2"
+    )
+    with pytest.raises(ValueError):
+        m.adjusted_r2([], [], n_features=0)
+    with pytest.raises(ValueError):
+        m.adjusted_r2([1, 2, 3, 4, 5], [1, 2, 3, 4], n_features=1)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -72,8 +82,10 @@ def test_regression_metrics_equal_sklearn(m, seed):
                 expected_r2, rel=1e-9, abs=1e-12
             ), where
             p = int(rng.integers(0, n)) if n > 2 else 0
-            if n - p - 1 > 0:
-                expected = 1 - (1 - expected_r2) * (n - 1) / (n - p - 1)
+            if n - p - 1 > 0 and np.var(y) > 0:
+                # the other form of the definition: 1 - (unbiased residual variance) / (unbiased variance of y)
+                residual = np.sum((y - pred) ** 2) / (n - p - 1)
+                expected = 1 - residual / np.var(y, ddof=1)
                 assert m.adjusted_r2(y, pred, p) == pytest.approx(expected, rel=1e-9, abs=1e-12), (
                     f"{where}, p={p}"
                 )
