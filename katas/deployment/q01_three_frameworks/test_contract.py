@@ -14,14 +14,16 @@ class Client:
     def __init__(self, app, asgi_client):
         import httpx
 
+        self.app = app
         if asgi_client is not None:
             self._call = asgi_client.request
         else:
             http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://testserver")
             self._call = http.request
 
-    def post_raw(self, path, body: str):
-        return self._call("POST", path, content=body.encode(), headers={"Content-Type": "application/json"})
+    def post_raw(self, path, body: str | bytes):
+        content = body.encode() if isinstance(body, str) else body
+        return self._call("POST", path, content=content, headers={"Content-Type": "application/json"})
 
     def post(self, path, payload):
         return self.post_raw(path, json.dumps(payload))
@@ -41,7 +43,8 @@ def service(request, kata, iris_model, asgi):
         from django.test import override_settings
 
         # Django's settings are process-wide: point the URL configuration at this module for the test.
-        with override_settings(ROOT_URLCONF=module.__name__):
+        # DATA_UPLOAD_MAX_MEMORY_SIZE at Django's default, whatever another kata's configure() chose.
+        with override_settings(ROOT_URLCONF=module.__name__, DATA_UPLOAD_MAX_MEMORY_SIZE=2_621_440):
             yield framework, Client(app, None)
     else:
         yield framework, Client(app, None)
@@ -82,7 +85,18 @@ def test_predictions_match_the_model(service, iris_model):
         )
 
 
-@pytest.mark.parametrize("body", ['{"features": [1, 2, 3, 4]', "not json", '{"features": [1, 2,, 3, 4]}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"features": [1, 2, 3, 4]',
+        "not json",
+        '{"features": [1, 2,, 3, 4]}',
+        b'{"features": [\xff, 2, 3, 4]}',
+        "[" * 3000 + "]" * 3000,
+        '{"features": ' + "[" * 3000 + "]" * 3000 + "}",
+    ],
+    ids=["cut-short", "not-json", "double-comma", "not-utf8", "deep-body", "deep-features"],
+)
 def test_malformed_json_is_400(service, body):
     framework, client = service
     message = _error(framework, client.post_raw("/predict", body), 400)
@@ -101,11 +115,23 @@ def test_malformed_json_is_400(service, body):
         {"features": [1, "5.1", 3, 4]},
         {"features": [1, None, 3, 4]},
         {"features": [True, 2, 3, 4]},
+        None,
+        {"features": [1, 2, float("nan"), 4]},
+        {"features": [float("inf"), 2, 3, 4]},
+        {"features": [1, 2, 3, -float("inf")]},
+        {"features": [1, 10**400, 3, 4]},
     ],
+    ids=lambda payload: json.dumps(payload)[:40],
 )
 def test_wrong_shape_is_422_naming_features(service, payload):
     framework, client = service
     message = _error(framework, client.post("/predict", payload), 422)
+    assert "features" in message, f"{framework}_app.py: the message should name 'features': {message!r}"
+
+
+def test_1e400_is_not_a_number_for_the_contract(service):
+    framework, client = service
+    message = _error(framework, client.post_raw("/predict", '{"features": [1, 2, 1e400, 4]}'), 422)
     assert "features" in message, f"{framework}_app.py: the message should name 'features': {message!r}"
 
 
@@ -114,4 +140,16 @@ def test_get_predict_is_405(service):
     response = client.get("/predict")
     assert response.status_code == 405, (
         f"{framework}_app.py: GET /predict should be 405, got {response.status_code}"
+    )
+
+
+def test_fuzzed_requests_get_only_the_answers_the_contract_lists(service, kata):
+    from graders.fuzz import fuzz, kata_contract
+
+    framework, client = service
+    fuzz(
+        client.app,
+        kata_contract(__file__),  # openapi.yaml, declared in kata.toml: one contract for the three apps
+        label=kata.display(f"{framework}_app.py"),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
     )

@@ -14,13 +14,23 @@ from django.views.decorators.http import require_GET, require_POST
 _model = None
 
 
+def _is_number(value) -> bool:
+    """A finite JSON number that fits in a float: not a bool, not NaN or ±Infinity, not a 400-digit integer."""
+    if isinstance(value, bool) or not isinstance(value, int | float):  # bool is a subclass of int
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _features_problem(body) -> str | None:
-    if not isinstance(body, dict) or "features" not in body:
+    if not isinstance(body, dict) or "features" not in body:  # null, a list, a number, a missing key
         return "the body must be an object with a 'features' key"
     features = body["features"]
     if not isinstance(features, list) or len(features) != 4:
         return "'features' must be a list of 4 numbers"
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in features):
+    if not all(_is_number(v) for v in features):
         return "'features' must hold only finite numbers"
     return None
 
@@ -35,7 +45,7 @@ def health(_request: HttpRequest) -> JsonResponse:
 def predict(request: HttpRequest) -> JsonResponse:
     try:
         body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # malformed, not UTF-8, or nested too deep to parse
         return JsonResponse({"error": "the body must be valid JSON"}, status=400)
     if problem := _features_problem(body):
         return JsonResponse({"error": problem}, status=422)

@@ -1,0 +1,59 @@
+"""Near miss: no handler for Starlette's HTTPException: a body that is not UTF-8 or nested too deeply gets FastAPI's own 400 {'detail': ...}, off the contract's {'error': ...} shape."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+
+
+def _finite(value: int | float) -> int | float:
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        finite = False
+    if not finite:
+        raise ValueError("must be a finite number")  # a ValueError becomes a validation error
+    return value
+
+
+# Strict numbers: the contract (shared with Flask and Django) does not accept "5.1" or true as a number; and
+# finite ones: Python's JSON parser reads NaN and Infinity, which would crash the model.
+Number = Annotated[StrictInt | StrictFloat, AfterValidator(_finite)]
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    features: list[Number] = Field(min_length=4, max_length=4)
+
+
+def create_app(model) -> FastAPI:
+    app = FastAPI()
+
+    # FastAPI's default answer to any invalid body is 422 {"detail": [...]}. The contract is ours, not the
+    # framework's: malformed JSON is 400, a wrong shape 422, both as {"error": "..."}.
+    @app.exception_handler(RequestValidationError)
+    async def contract_errors(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(error["type"] == "json_invalid" for error in errors):
+            return JSONResponse({"error": "the body must be valid JSON"}, status_code=400)
+        # loc and msg only: the rejected value (error["input"]) may be a NaN, which JSON cannot hold.
+        where = ".".join(str(part) for part in errors[0]["loc"][1:]) or "body"
+        return JSONResponse(
+            {"error": f"'features' is invalid at {where}: {errors[0]['msg']}"}, status_code=422
+        )
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post("/predict")
+    def predict(body: PredictRequest) -> dict:
+        return {"prediction": int(model.predict([body.features])[0])}
+
+    return app
