@@ -151,14 +151,24 @@ MAINTAINER_ONLY = (
     "graders/tests/",
     ".github/workflows/ci.yml",
     ".github/workflows/solutions-branch.yml",
+    ".github/workflows/release-solutions.yml",
     ".ci/",
     "CONTRIBUTING.md",
 )
 
 
-def export_template(root: Path, out: Path, topics: list[str] | None = None, **options) -> list[str]:
-    """Write the repository as students receive it: chosen topics, no solutions, the Classroom workflow."""
+def export_template(
+    root: Path,
+    out: Path,
+    topics: list[str] | None = None,
+    *,
+    solutions_repo: str | None = None,
+    **options,
+) -> list[str]:
+    """Write the repository as students receive it: chosen topics, no solutions, a README for students, the
+    Classroom workflow, and where the template (and later its solutions) can be fetched from."""
     from graders.manifest import write as write_manifest
+    from graders.student import student_readme, write_template_info
 
     chosen = [t for t in TOPICS if not topics or t in topics]
     # The Titanic-schema competition holds the held-out labels: only a template with the kaggle topic needs it.
@@ -178,6 +188,19 @@ def export_template(root: Path, out: Path, topics: list[str] | None = None, **op
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
         written.append(rel)
+    repository = options.get("template", DEFAULT_TEMPLATE)
+    (out / "README.md").write_text(student_readme(root, chosen, repository), encoding="utf-8")
+    _devcontainer_for(out, chosen)
+    write_template_info(out, repository=repository, solutions=solutions_repo, topics=chosen)
     write_workflow(out, chosen, **options)
     write_manifest(out)
-    return sorted(written)
+    return sorted(set(written) | {"README.md", "graders/template.toml", str(WORKFLOW)})
+
+
+def _devcontainer_for(out: Path, topics: list[str]) -> None:
+    """The dev container installs the template's topics only (the image's EXTRAS build argument)."""
+    compose = out / "docker" / "compose.yml"
+    if compose.is_file():
+        extras = ",".join(t for t in topics if t != "python_pandas") or "python_pandas"
+        text = compose.read_text(encoding="utf-8")
+        compose.write_text(text.replace("EXTRAS: all", f"EXTRAS: {extras}"), encoding="utf-8")

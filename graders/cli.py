@@ -77,7 +77,12 @@ def _export_template(root: Path, args: argparse.Namespace) -> int:
         print(f"katas: {out} is not empty: choose a new folder", file=sys.stderr)
         return 2
     files = export_template(
-        root, out, args.topics or None, template=args.template_repo, ref=args.template_ref
+        root,
+        out,
+        args.topics or None,
+        template=args.template_repo,
+        ref=args.template_ref,
+        solutions_repo=args.solutions_repo,
     )
     print(f"wrote the student template to {out}: {len(files)} files, no solutions")
     return 0
@@ -103,9 +108,25 @@ def _manifest(root: Path, args: argparse.Namespace) -> int:  # noqa: ARG001
     return 0
 
 
+def _publish_solutions(root: Path, args: argparse.Namespace) -> int:
+    from graders.student import publish_solutions
+
+    commit, files = publish_solutions(root, args.topics, args.to, base=args.base, branch=args.branch)
+    print(
+        f"published {args.branch} at {commit[:12]} to {args.to}: {files} learner files with their solutions"
+    )
+    return 0
+
+
 def _solutions_branch(root: Path, args: argparse.Namespace) -> int:
     from graders.gitops import solutions_branch
+    from graders.loop import UserError
 
+    if not (root / "solutions").is_dir():
+        raise UserError(
+            "this is a student template: the reference solutions are not in it. Once your instructor "
+            "releases them, `katas diff KATA` shows your file against the reference."
+        )
     commit, files = solutions_branch(root, all_katas(root), args.branch)
     print(
         f"{args.branch} at {commit[:12]}: {files} learner files replaced by their solutions. "
@@ -236,9 +257,24 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("out", help="an empty or new folder")
         sub.add_argument("--topics", nargs="*", default=None, help="default: every topic")
         sub.add_argument("--template-repo", default="your-org/ds-katas", help="OWNER/REPO of the template")
-        sub.add_argument(
-            "--template-ref", default="main", help="the pinned ref (a commit SHA) to restore from"
-        )
+        sub.add_argument("--template-ref", default="main", help="the pinned ref (a commit SHA) to grade with")
+        if name == "export-template":
+            sub.add_argument(
+                "--solutions-repo",
+                default=None,
+                help="OWNER/REPO (or URL) where solutions will be published (default: the template)",
+            )
+    publish = add(
+        "publish-solutions",
+        _publish_solutions,
+        "instructors: push a solutions branch for the template's topics (after the deadline)",
+    )
+    publish.add_argument(
+        "--to", required=True, help="OWNER/REPO, URL or path of the template (or solutions) repository"
+    )
+    publish.add_argument("--topics", nargs="+", required=True, help="the template's topics")
+    publish.add_argument("--base", default="main", help="the template's branch the solutions build on")
+    publish.add_argument("--branch", default="solutions")
     add("manifest", _manifest, "rewrite graders/manifest.json (sha256 of protected files and stubs)")
     return parser
 

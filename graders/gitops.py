@@ -27,13 +27,12 @@ def git(root: Path, *args: str, env: dict[str, str] | None = None, data: bytes |
     return result.stdout.decode().strip()
 
 
-def solutions_branch(root: Path, katas: list[Kata], branch: str = "solutions") -> tuple[str, int]:
-    """Create or update `branch`: HEAD with each learner file replaced by its solution. Returns (commit, files)."""
-    head = git(root, "rev-parse", "HEAD")
+def tree_with_solutions(root: Path, base: str, katas: list[Kata]) -> tuple[str, int]:
+    """The tree of commit `base` with each kata's learner files replaced by its reference. Returns (tree, files)."""
     replaced = 0
     with tempfile.TemporaryDirectory() as tmp:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        git(root, "read-tree", head, env=env)
+        git(root, "read-tree", base, env=env)
         for kata in katas:
             for name in kata.learner_files:
                 solution = kata.solution_dir / name
@@ -49,7 +48,13 @@ def solutions_branch(root: Path, katas: list[Kata], branch: str = "solutions") -
                     env=env,
                 )
                 replaced += 1
-        tree = git(root, "write-tree", env=env)
+        return git(root, "write-tree", env=env), replaced
+
+
+def solutions_branch(root: Path, katas: list[Kata], branch: str = "solutions") -> tuple[str, int]:
+    """Create or update `branch`: HEAD with each learner file replaced by its solution. Returns (commit, files)."""
+    head = git(root, "rev-parse", "HEAD")
+    tree, replaced = tree_with_solutions(root, head, katas)
     parents = ["-p", head]
     try:
         previous = git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
@@ -60,12 +65,12 @@ def solutions_branch(root: Path, katas: list[Kata], branch: str = "solutions") -
             return previous, replaced  # already up to date
         parents = ["-p", previous, "-p", head]
     message = f"Solutions: every learner file replaced by its reference solution (from {head[:12]})"
-    commit = git(root, "commit-tree", tree, *parents, "-m", message, env=_identity(root))
+    commit = git(root, "commit-tree", tree, *parents, "-m", message, env=identity(root))
     git(root, "update-ref", f"refs/heads/{branch}", commit)
     return commit, replaced
 
 
-def _identity(root: Path) -> dict[str, str]:
+def identity(root: Path) -> dict[str, str]:
     """Git's identity where the user has none configured (a fresh container, a CI runner)."""
     try:
         git(root, "config", "user.email")

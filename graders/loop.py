@@ -181,10 +181,22 @@ def cmd_diff(root: Path, name: str, force: bool) -> int:
         mine = (
             (kata.dir / name_).read_text().splitlines(keepends=True) if (kata.dir / name_).is_file() else []
         )
-        ref = (kata.solution_dir / name_).read_text().splitlines(keepends=True)
+        solution = kata.solution_dir / name_
+        if solution.is_file():
+            ref, where = solution.read_text(), f"solutions/{kata.rel}/{name_}"
+        else:  # a student template: the solutions are released on a branch of the template repository
+            from graders.student import NotReleased, released_solution
+
+            try:
+                ref, where = released_solution(root, kata, name_), f"the released solutions: {name_}"
+            except NotReleased as why:
+                raise UserError(str(why)) from None
         diff = "".join(
             difflib.unified_diff(
-                mine, ref, f"katas/{kata.rel}/{name_} (yours)", f"solutions/{kata.rel}/{name_} (reference)"
+                mine,
+                ref.splitlines(keepends=True),
+                f"katas/{kata.rel}/{name_} (yours)",
+                f"{where} (reference)",
             )
         )
         console.print(Syntax(diff or f"# {name_}: identical to the reference\n", "diff", theme="ansi_dark"))
