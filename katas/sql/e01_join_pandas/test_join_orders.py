@@ -76,6 +76,8 @@ def test_exact_rows(join_orders, postgres_engine, data, min_amount):
     )
     assert str(got["order_id"].dtype) == "int64", f"order_id dtype {got['order_id'].dtype}, expected int64"
     assert str(got["amount"].dtype) == "float64", f"amount dtype {got['amount'].dtype}, expected float64"
+    for column in ("customer_name", "country"):
+        assert pd.api.types.is_string_dtype(got[column]), f"{column} dtype {got[column].dtype}, expected str"
     assert list(got.index) == list(range(len(got))), "the index should be the default 0..n-1"
 
 
