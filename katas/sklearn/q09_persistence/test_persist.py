@@ -140,3 +140,30 @@ def test_missing_or_broken_metadata(mod, saved):
     (folder / "metadata.json").unlink()
     with pytest.raises(mod.ModelLoadError):
         mod.load_model(folder)
+
+
+def test_missing_model_file_is_an_integrity_error(mod, saved):
+    folder, _ = saved
+    (folder / "model.joblib").unlink()
+    with pytest.raises(mod.IntegrityError) as info:
+        mod.load_model(folder)
+    assert "model.joblib" in str(info.value), f"the message should name model.joblib: {info.value}"
+
+
+def test_versions_are_checked_before_the_hash(mod, saved, tmp_path):
+    folder, _ = saved
+    marker = tmp_path / "UNPICKLED"
+    _plant_trap(folder, marker)  # the hash no longer matches either
+    _write_metadata(folder, numpy_version="0.0.1")
+    with pytest.raises(mod.VersionMismatchError):
+        mod.load_model(folder)
+    assert not marker.exists()
+
+
+def test_hash_is_checked_before_the_features(mod, saved, tmp_path, wine):
+    folder, _ = saved
+    marker = tmp_path / "UNPICKLED"
+    _plant_trap(folder, marker)  # the hash no longer matches
+    with pytest.raises(mod.IntegrityError):
+        mod.load_model(folder, expected_features=list(wine[1].columns)[::-1])
+    assert not marker.exists()
