@@ -2,6 +2,11 @@
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from graders.strategies import kata_settings
 
 SHAPES = [(5,), (4, 3), (2, 3, 7)]
 
@@ -46,6 +51,48 @@ def test_extreme_inputs_stay_finite(lse, value):
     )
     y.sum().backward()
     assert torch.isfinite(x.grad).all(), f"the gradient for inputs near {value:g} is not finite: {x.grad}"
+
+
+def test_rows_of_very_different_scales(lse):
+    x = torch.tensor(
+        [[1e4, 1e4 - 1.0, 1e4 - 3.0], [-1e4, -1e4 - 1.0, -1e4 - 3.0], [0.0, 1.0, 2.0]], dtype=torch.float64
+    ).requires_grad_()
+    y = lse.logsumexp(x)
+    expected = torch.logsumexp(x.detach(), dim=-1)
+    assert torch.isfinite(y).all() and torch.allclose(y, expected, rtol=1e-12), (
+        f"rows around 1e4, -1e4 and 0 gave {y.detach().tolist()}, expected {expected.tolist()}: "
+        "shift each row by its own maximum, not by the maximum of the whole tensor"
+    )
+    y.sum().backward()
+    softmax = torch.softmax(x.detach(), dim=-1)
+    assert torch.allclose(x.grad, softmax, atol=1e-12), (
+        f"the gradient for rows of different scales is {x.grad.tolist()}, expected the softmax {softmax.tolist()}"
+    )
+
+
+_ROWS = hnp.arrays(
+    "float64",
+    st.tuples(st.integers(1, 4), st.integers(1, 6)),
+    elements=st.one_of(st.sampled_from([0.0, 1e4, -1e4, 0.5]), st.floats(-1e4, 1e4, allow_subnormal=False)),
+)
+
+
+@kata_settings(max_examples=60)
+@given(array=_ROWS)
+def test_forward_and_backward_on_generated_inputs(lse, array):
+    x = torch.from_numpy(array).requires_grad_()
+    y = lse.logsumexp(x)
+    expected = torch.logsumexp(x.detach(), dim=-1)
+    assert torch.allclose(y.detach(), expected, rtol=1e-10, atol=1e-10), (
+        f"logsumexp({array.tolist()}) gave {y.detach().tolist()}, expected {expected.tolist()}"
+    )
+    upstream = torch.linspace(-2.0, 3.0, y.numel(), dtype=torch.float64).reshape(y.shape)
+    y.backward(upstream)
+    want = upstream.unsqueeze(-1) * torch.softmax(x.detach(), dim=-1)
+    assert torch.allclose(x.grad, want, rtol=1e-8, atol=1e-10), (
+        f"the gradient for {array.tolist()} with upstream {upstream.tolist()} is {x.grad.tolist()}, "
+        f"expected grad_output[..., None] * softmax(x) = {want.tolist()}"
+    )
 
 
 @pytest.mark.parametrize("shape", SHAPES)
