@@ -372,3 +372,8 @@ def test_the_generated_workflow_grades_a_hostile_fork_to_its_honest_total(tmp_pa
         most += results["max_score"]
     assert (total, most) == (10, 30)
     assert "e02_forge_reports" in summary.read_text() and "tampered" in summary.read_text()
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(summary.read_text())
+    assert html.count("<tr>") == 1 + 3, "a header row and one row per kata"
+    assert "<td><code>python_pandas/e01_honest</code></td>" in html
