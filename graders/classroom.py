@@ -198,9 +198,18 @@ def export_template(
 
 
 def _devcontainer_for(out: Path, topics: list[str]) -> None:
-    """The dev container installs the template's topics only (the image's EXTRAS build argument)."""
+    """The dev container installs the template's topics only (the image's EXTRAS build argument) and opens on
+    the template's first kata."""
+    import json
+
     compose = out / "docker" / "compose.yml"
     if compose.is_file():
         extras = ",".join(t for t in topics if t != "python_pandas") or "python_pandas"
         text = compose.read_text(encoding="utf-8")
         compose.write_text(text.replace("EXTRAS: all", f"EXTRAS: {extras}"), encoding="utf-8")
+    config_path = out / ".devcontainer" / "devcontainer.json"
+    first = next(iter(sorted((out / "katas" / topics[0]).glob("*/README.md"))), None) if topics else None
+    if config_path.is_file() and first is not None:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config["customizations"]["codespaces"]["openFiles"] = ["README.md", first.relative_to(out).as_posix()]
+        config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

@@ -68,6 +68,19 @@ def test_the_readme_is_written_for_students(classroom):
         assert "://" in link or (classroom["template"] / link).exists(), f"dead link {link}"
 
 
+def test_the_dev_container_installs_the_template_topics(classroom):
+    import json
+
+    import yaml
+
+    compose = yaml.safe_load((classroom["template"] / "docker/compose.yml").read_text())
+    assert compose["services"]["katas"]["build"]["args"]["EXTRAS"] == "sklearn"
+    config = json.loads((classroom["template"] / ".devcontainer/devcontainer.json").read_text())
+    assert "katas doctor" in config["postCreateCommand"]
+    for path in config["customizations"]["codespaces"]["openFiles"]:
+        assert (classroom["template"] / path).is_file()
+
+
 def test_every_learner_command_works_or_explains_itself(classroom):
     student = classroom["student"]
     commands = [
