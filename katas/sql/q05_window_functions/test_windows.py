@@ -61,6 +61,9 @@ def test_seeded_stores_with_gaps_and_ties(windows, admin):
         for _ in range(rng.randint(25, 45)):
             day += dt.timedelta(days=rng.choice([1, 1, 1, 2, 3]))  # missing days
             rows.append((store, day, rng.choice([10, 20, 20, 35, 50, 50, 75, 90])))
+    rows.append(("solo", dt.date(2024, 2, 29), 40))  # a store with a single row
+    # a store whose amounts are all tied
+    rows += [("flat", dt.date(2024, 1, 1) + dt.timedelta(days=3 * i), 25) for i in range(9)]
     rng.shuffle(rows)
     _seed(admin, rows)
     got = windows.sales_windows(admin)
