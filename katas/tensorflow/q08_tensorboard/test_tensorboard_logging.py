@@ -9,7 +9,8 @@ import tensorflow as tf
 
 from graders.plugin import kata_files
 
-EPOCHS = 3
+EPOCHS = 4  # not the default 3: `epochs` must be passed on
+TRAIN_ROWS, BATCH = 128, 32
 
 
 @pytest.fixture
@@ -32,15 +33,41 @@ def _scalars(folder: Path) -> dict[str, list[tuple[int, float]]]:
     return found
 
 
-def test_gap_logger_writes_its_scalar(tb, tmp_path):
-    logger = tb.GapLogger(tmp_path)
+def _open_files_under(folder: Path) -> list[str] | None:
+    """Files under `folder` this process holds open (Linux /proc); None where /proc is not available."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return None
+    found = []
+    for fd in fds.iterdir():
+        try:
+            target = fd.readlink()
+        except OSError:
+            continue
+        if str(target).startswith(str(folder)):
+            found.append(str(target))
+    return found
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["Path", "str"])
+def test_gap_logger_writes_its_scalar(tb, tmp_path, as_text):
+    logger = tb.GapLogger(str(tmp_path) if as_text else tmp_path)
     assert isinstance(logger, keras.callbacks.Callback), "GapLogger must subclass keras.callbacks.Callback"
-    logger.on_train_begin({})
-    for epoch, (loss, val_loss) in enumerate([(1.0, 1.25), (0.5, 1.0), (0.25, 1.5)]):
-        logger.on_epoch_end(epoch, {"loss": loss, "val_loss": val_loss})
-    logger.on_train_end({})
     folder = tmp_path / "custom"
-    assert folder.is_dir() and list(folder.glob("events.out.tfevents.*")), f"no event file in {folder}"
+    assert folder.is_dir() and list(folder.glob("events.out.tfevents.*")), (
+        f"GapLogger(log_dir) should create its writer (and so {folder} with an event file) in __init__"
+    )
+    logger.on_train_begin({})
+    epochs = [(1.0, 1.25), (0.5, 1.0), (0.25, 1.5)]
+    for epoch, (loss, val_loss) in enumerate(epochs):
+        logger.on_epoch_end(epoch, {"loss": loss, "val_loss": val_loss})
+        on_disk = sorted(_scalars(folder).get("generalisation_gap", []))
+        assert [step for step, _ in on_disk] == list(range(epoch + 1)), (
+            f"after on_epoch_end({epoch}) the event files hold generalisation_gap at steps "
+            f"{[s for s, _ in on_disk]}: write it at step=epoch (Keras counts from 0) inside "
+            "`with writer.as_default():` and flush the writer"
+        )
+    logger.on_train_end({})
     scalars = _scalars(folder)
     assert "generalisation_gap" in scalars, (
         f"tags found: {sorted(scalars)}; tf.summary.scalar writes only inside `with writer.as_default():`"
@@ -50,6 +77,9 @@ def test_gap_logger_writes_its_scalar(tb, tmp_path):
     np.testing.assert_allclose(
         [v for _, v in got], [0.25, 0.5, 1.25], err_msg="val_loss - loss at each epoch"
     )
+    still_open = _open_files_under(folder)
+    if still_open is not None:
+        assert not still_open, f"on_train_end() should close the writer; still open: {still_open}"
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +98,15 @@ def run(request, tmp_path_factory):
         metrics=["accuracy"],
     )
     log_dir = tmp_path_factory.mktemp("logs")
-    history = tb.train_with_tensorboard(model, x[:128], y[:128], x[128:], y[128:], log_dir, epochs=EPOCHS)
-    return history, log_dir
+    history = tb.train_with_tensorboard(
+        model, x[:TRAIN_ROWS], y[:TRAIN_ROWS], x[TRAIN_ROWS:], y[TRAIN_ROWS:], log_dir, epochs=EPOCHS
+    )
+    return history, log_dir, model
 
 
 @pytest.mark.parametrize(("run_name", "prefix"), [("train", ""), ("validation", "val_")])
 def test_tensorboard_callback_logged_each_epoch(run, run_name, prefix):
-    history, log_dir = run
+    history, log_dir, _ = run
     folder = log_dir / run_name
     assert folder.is_dir(), (
         f"no {run_name}/ folder in the log directory: use keras.callbacks.TensorBoard(log_dir)"
@@ -96,9 +128,21 @@ def test_tensorboard_callback_logged_each_epoch(run, run_name, prefix):
 
 
 def test_custom_scalar_logged_during_training(run):
-    history, log_dir = run
+    history, log_dir, _ = run
     scalars = _scalars(log_dir / "custom")
     got = sorted(scalars.get("generalisation_gap", []))
     assert [step for step, _ in got] == list(range(EPOCHS)), f"custom/generalisation_gap steps: {got}"
     expected = np.array(history.history["val_loss"]) - np.array(history.history["loss"])
     np.testing.assert_allclose([v for _, v in got], expected, rtol=1e-4, atol=1e-6)
+
+
+def test_fit_runs_the_requested_epochs_in_batches_of_32(run):
+    history, _, model = run
+    assert len(history.history["loss"]) == EPOCHS, (
+        f"{len(history.history['loss'])} epochs in the History, expected epochs={EPOCHS}"
+    )
+    steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    expected = EPOCHS * -(-TRAIN_ROWS // BATCH)
+    assert steps == expected, (
+        f"{steps} optimizer steps for {EPOCHS} epochs of {TRAIN_ROWS} rows, expected {expected} (batch_size=32)"
+    )
