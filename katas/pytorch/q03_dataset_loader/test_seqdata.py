@@ -4,6 +4,10 @@ import random
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings
 
 
 @pytest.fixture
@@ -34,8 +38,12 @@ def test_items_match_the_rows(seqdata, tmp_path):
             f"row {index}: label {label!r}, expected {rows[index][0]}"
         )
         assert torch.allclose(values, torch.tensor(rows[index][1])), f"row {index}: values {values} differ"
-    with pytest.raises(IndexError):
-        ds[40]
+    for bad in (40, 41, -1, -40):
+        try:
+            got = ds[bad]
+        except IndexError:
+            continue
+        pytest.fail(f"ds[{bad}] returned {got!r}: an index outside 0 ... 39 must raise IndexError")
 
 
 def test_rows_are_read_lazily(seqdata, tmp_path):
@@ -53,10 +61,14 @@ def test_rows_are_read_lazily(seqdata, tmp_path):
 def test_pad_collate_readme_example(seqdata):
     batch = seqdata.pad_collate([(torch.tensor([1.0, 2.0, 3.0]), 4), (torch.tensor([5.0]), 0)])
     assert set(batch) == {"values", "lengths", "mask", "labels"}, f"keys {sorted(batch)}"
-    assert torch.equal(batch["values"], torch.tensor([[1.0, 2.0, 3.0], [5.0, 0.0, 0.0]]))
-    assert torch.equal(batch["lengths"], torch.tensor([3, 1]))
-    assert torch.equal(batch["mask"], torch.tensor([[True, True, True], [True, False, False]]))
-    assert torch.equal(batch["labels"], torch.tensor([4, 0]))
+    expected = {
+        "values": torch.tensor([[1.0, 2.0, 3.0], [5.0, 0.0, 0.0]]),
+        "lengths": torch.tensor([3, 1]),
+        "mask": torch.tensor([[True, True, True], [True, False, False]]),  # True at real values
+        "labels": torch.tensor([4, 0]),
+    }
+    for key, want in expected.items():
+        assert torch.equal(batch[key], want), f"README example: {key} is {batch[key]}, expected {want}"
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -76,6 +88,55 @@ def test_pad_collate_random(seqdata, seed):
         assert torch.equal(batch["values"][row, :n], sequence), f"row {row}: values not copied in order"
         assert torch.all(batch["values"][row, n:] == 0), f"row {row}: the padding must be zeros"
         assert batch["mask"][row, :n].all() and not batch["mask"][row, n:].any(), f"row {row}: mask wrong"
+
+
+def _check_batch(batch, items):
+    """The padded batch a correct pad_collate makes of `items`, compared field by field."""
+    lengths = [len(s) for s, _ in items]
+    longest = max(lengths)
+    values = torch.zeros(len(items), longest)
+    for row, (sequence, _) in enumerate(items):
+        values[row, : len(sequence)] = sequence
+    mask = torch.arange(longest)[None, :] < torch.tensor(lengths)[:, None]
+    want = {
+        "values": values,
+        "lengths": torch.tensor(lengths),
+        "mask": mask,
+        "labels": torch.tensor([label for _, label in items]),
+    }
+    assert isinstance(batch, dict) and set(batch) == set(want), (
+        f"keys {sorted(batch)}, expected {sorted(want)}"
+    )
+    for key, expected in want.items():
+        got = batch[key]
+        assert (
+            isinstance(got, torch.Tensor) and got.dtype == expected.dtype and got.shape == expected.shape
+        ), (
+            f"{key}: {getattr(got, 'dtype', type(got))} {tuple(getattr(got, 'shape', ()))}, "
+            f"expected {expected.dtype} {tuple(expected.shape)}"
+        )
+        assert torch.equal(got, expected), (
+            f"{key} for lengths {lengths}: {got.tolist()}, expected {expected.tolist()}"
+        )
+
+
+def test_real_zeros_are_not_padding(seqdata):
+    items = [
+        (torch.tensor([0.0, 2.0, 0.0]), 1),
+        (torch.tensor([0.0]), 2),
+        (torch.tensor([3.0, 0.0, 0.0, 0.0]), 3),
+    ]
+    _check_batch(seqdata.pad_collate(items), items)
+
+
+_SEQUENCE = st.lists(st.sampled_from([0.0, 0.0, 1.0, -2.5, 7.25]), min_size=1, max_size=6)
+
+
+@kata_settings(max_examples=60)
+@given(rows=st.lists(st.tuples(_SEQUENCE, st.integers(0, 9)), min_size=1, max_size=6))
+def test_pad_collate_on_generated_batches(seqdata, rows):
+    items = [(torch.tensor(values, dtype=torch.float32), label) for values, label in rows]
+    _check_batch(seqdata.pad_collate(items), items)
 
 
 def _labels_in_order(loader):
