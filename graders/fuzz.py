@@ -492,7 +492,7 @@ def fuzz(
     headers: dict[str, str] | None = None,
     examples: dict[str, Any] | None = None,
     max_examples: int = 10,
-    time_budget_s: float = 8.0,
+    time_budget_s: float = 15.0,
     max_body_bytes: int | None = None,
     oversized_bytes: int = OVERSIZED_BYTES,
     raise_on_problems: bool = True,

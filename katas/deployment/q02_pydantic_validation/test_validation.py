@@ -1,7 +1,8 @@
 """Hidden-test style checks for deployment/q02: nested validation with 422 details, a response model hiding
 internal fields."""
 
-from datetime import datetime, timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -34,7 +35,7 @@ def client(api, asgi):
 
 def _request(rng=None, n=3):
     rng = rng or np.random.default_rng(0)
-    start = datetime(2026, 1, 1, 9, 0, 0)
+    start = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
     offsets = np.cumsum(rng.integers(1, 5000, n))
     return {
         "customer_id": f"C{rng.integers(0, 10**6):06d}",
@@ -50,9 +51,23 @@ def _request(rng=None, n=3):
     }
 
 
+def _strict_json(response):
+    def refuse(token):
+        raise AssertionError(
+            f"the answer holds {token}, which is not JSON: never echo a rejected value ({response.text[:200]})"
+        )
+
+    return json.loads(response.content, parse_constant=refuse)
+
+
 def _errors(response):
     assert response.status_code == 422, f"expected 422, got {response.status_code}: {response.text[:300]}"
-    return [(tuple(e["loc"]), e["msg"], e["type"]) for e in response.json()["detail"]]
+    detail = _strict_json(response)["detail"]
+    for error in detail:
+        assert {"loc", "msg", "type"} <= set(error) and "input" not in error, (
+            f"each 422 error has loc, msg and type, and no input (the rejected value is never echoed): {error}"
+        )
+    return [(tuple(e["loc"]), e["msg"], e["type"]) for e in detail]
 
 
 def test_valid_requests_are_scored(client):
@@ -149,6 +164,60 @@ def test_invalid_fields_are_located(client, change, location, kind):
         assert any(e[2] == kind for e in found), f"at {location} expected type {kind!r}, got {found}"
 
 
+def test_a_timestamp_without_time_zone_is_refused(client):
+    body = _mutated(lambda b: b["transactions"][1].update(timestamp="2026-01-01T09:30:00"))
+    response = client.post("/score", json=body)
+    assert response.status_code != 500, (
+        "a naive timestamp among aware ones crashed the app (500): comparing them raises TypeError; "
+        "declare timestamp: AwareDatetime"
+    )
+    errors = _errors(response)
+    found = [e for e in errors if e[0] == ("body", "transactions", 1, "timestamp")]
+    assert any(e[2] == "timezone_aware" for e in found), (
+        f"expected a timezone_aware error at ('body', 'transactions', 1, 'timestamp'), got {errors}"
+    )
+
+
+def _raw(body: dict, field: str, literal: str) -> bytes:
+    """The JSON of `body` with the value of `field` (a unique marker there) replaced by a raw literal."""
+    return json.dumps(body).replace(f'"{field}"', literal).encode()
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_amounts_are_422_without_echo(client, literal):
+    body = _mutated(lambda b: b["transactions"][2].update(amount="@AMOUNT@"))
+    response = client.post(
+        "/score", content=_raw(body, "@AMOUNT@", literal), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code != 500, (
+        f"an amount of {literal} crashed the app (500): FastAPI's default 422 handler cannot write it as JSON"
+    )
+    assert ("body", "transactions", 2, "amount") in [e[0] for e in _errors(response)]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "1e400"])
+def test_non_finite_ages_are_422_without_echo(client, literal):
+    body = _mutated(lambda b: b.update(age="@AGE@"))
+    response = client.post(
+        "/score", content=_raw(body, "@AGE@", literal), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code != 500, (
+        f"an age of {literal} crashed the app (500): FastAPI's default 422 handler cannot write it as JSON"
+    )
+    assert ("body", "age") in [e[0] for e in _errors(response)]
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"customer_id": "C\xff"}', b"[" * 3000 + b"]" * 3000], ids=["not-utf8", "deep"]
+)
+def test_unparsable_bodies_get_fastapis_own_400(client, raw):
+    response = client.post("/score", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, (
+        f"expected FastAPI's 400, got {response.status_code}: {response.text[:200]}"
+    )
+    assert isinstance(_strict_json(response).get("detail"), str), response.text[:200]
+
+
 def test_too_many_transactions(client):
     body = _request(np.random.default_rng(3), 101)
     assert ("body", "transactions") in [e[0] for e in _errors(client.post("/score", json=body))]
@@ -171,3 +240,13 @@ def test_equal_timestamps_are_not_in_order(client):
     body["transactions"][2]["timestamp"] = body["transactions"][1]["timestamp"]
     errors = _errors(client.post("/score", json=body))
     assert any(e[0] == ("body", "transactions") and "time order" in e[1] for e in errors), errors
+
+
+def test_fuzzed_requests_get_only_the_answers_the_schema_lists(api, kata):
+    from graders.fuzz import document, fastapi_contract, fuzz
+
+    app = api.create_app(_scorer)
+    contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your models
+    parse_error = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    document(contract, "POST /score", 400, parse_error, "FastAPI: a body it cannot parse (README)")
+    fuzz(app, contract, label=kata.display("api.py"), examples={"POST /score": _request(n=2)})

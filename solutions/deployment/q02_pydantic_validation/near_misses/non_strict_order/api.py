@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Literal
 
-from fastapi import FastAPI
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 
 class Transaction(BaseModel):
@@ -15,7 +16,8 @@ class Transaction(BaseModel):
 
     amount: float = Field(gt=0, le=1_000_000)
     currency: Literal["EUR", "USD", "GBP"]
-    timestamp: datetime
+    # With a time zone: a naive and an aware datetime cannot even be compared (TypeError, a 500 in the validator).
+    timestamp: AwareDatetime
 
 
 class ScoreRequest(BaseModel):
@@ -44,8 +46,16 @@ class ScoreResponse(BaseModel):
     n_transactions: int
 
 
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 without the rejected values: its default handler echoes each one as "input", and a NaN
+    there cannot be written as JSON (the default handler answers 500 instead)."""
+    detail = [{"loc": error["loc"], "msg": error["msg"], "type": error["type"]} for error in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 def create_app(scorer: Callable[[ScoreRequest], dict]) -> FastAPI:
     app = FastAPI()
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     # response_model: FastAPI validates the return value against ScoreResponse and serialises only its fields.
     @app.post("/score", response_model=ScoreResponse)
