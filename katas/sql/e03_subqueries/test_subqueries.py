@@ -63,6 +63,27 @@ def test_readme_example(subqueries, admin):
     assert_typed_equal(subqueries.above_category_average(admin), [2, 3], "above_category_average(conn)")
 
 
+def test_amounts_exactly_at_the_average(subqueries, admin):
+    # Overall: 10, 20, 30, 20, 20 and a NULL average exactly 20; category 'b' (30, NULL) averages 30, 'a' 17.5.
+    _seed(
+        admin,
+        [
+            (1, "n", "a", 10),
+            (2, "n", "a", 20),
+            (3, "s", "b", 30),
+            (4, "s", "b", None),
+            (5, "e", "a", 20),
+            (6, "e", "a", 20),
+        ],
+    )
+    assert_typed_equal(
+        subqueries.above_average(admin), [3], "above_average(conn) with amounts at the average"
+    )
+    assert_typed_equal(
+        subqueries.above_category_average(admin), [2, 5, 6], "above_category_average(conn) with a NULL in 'b'"
+    )
+
+
 def test_above_average(subqueries, admin, sales):
     assert_typed_equal(
         subqueries.above_average(admin), reference(sales, per_category=False), "above_average(conn)"
