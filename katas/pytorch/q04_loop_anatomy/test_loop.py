@@ -137,10 +137,11 @@ def test_evaluate_figures(loop):
         "both figures must be floats"
     )
     assert got["loss"] == pytest.approx(expected_loss, rel=1e-5), (
-        f"loss {got['loss']}, expected {expected_loss}"
+        f"loss {got['loss']}, expected {expected_loss}: the mean over the samples (the last batch is smaller)"
     )
     assert got["accuracy"] == pytest.approx(expected_acc), (
-        f"accuracy {got['accuracy']}, expected {expected_acc}"
+        f"accuracy {got['accuracy']}, expected {expected_acc}: correct samples over all samples (the last batch "
+        "is smaller)"
     )
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)), (
         "evaluate changed weights"
