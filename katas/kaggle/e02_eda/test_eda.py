@@ -58,10 +58,11 @@ def test_committed_data_matches_generator_and_loads(eda, kata):
 @pytest.mark.parametrize("seed", range(4))
 def test_missing_counts(eda, seed):
     df = _variants(seed)
-    counts = df.isna().sum()
-    expected = (
-        counts[counts > 0].sort_values(ascending=False, kind="stable").rename("missing").astype("int64")
-    )
+    counted = [(column, sum(1 for value in df[column] if pd.isna(value))) for column in df.columns]
+    ranked = sorted(
+        (item for item in counted if item[1] > 0), key=lambda item: -item[1]
+    )  # sorted() is stable
+    expected = pd.Series(dict(ranked), name="missing", dtype="int64")
     got = eda.missing_counts(df)
     assert isinstance(got, pd.Series), f"expected a Series, got {type(got).__name__}"
     assert list(got.index) == list(expected.index), (
@@ -71,12 +72,33 @@ def test_missing_counts(eda, seed):
     assert pd.api.types.is_integer_dtype(got), "the counts should be integers"
 
 
+def test_missing_counts_ties_keep_the_column_order(eda):
+    nan = float("nan")
+    df = pd.DataFrame(
+        {
+            "zeta": [nan, 1.0, nan, 2.0],
+            "alpha": [nan, nan, 3.0, 4.0],
+            "full": [1, 2, 3, 4],
+            "mid": [nan, nan, nan, 5.0],
+            "beta": ["a", None, None, "b"],
+        }
+    )
+    got = eda.missing_counts(df)
+    assert list(got.index) == ["mid", "zeta", "alpha", "beta"], (
+        f"most missing first, ties in the frame's column order: got {list(got.index)}"
+    )
+    assert got.tolist() == [3, 2, 2, 2] and got.name == "missing"
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_target_balance(eda, seed):
     df = _variants(seed)
-    expected = df["Survived"].value_counts(normalize=True).sort_index().rename("proportion")
+    labels = df["Survived"].tolist()
+    classes = sorted(set(labels))
+    expected = pd.Series([labels.count(c) / len(labels) for c in classes], index=classes, name="proportion")
     got = eda.target_balance(df)
-    pd.testing.assert_series_equal(got, expected, check_names=True, check_index_type=False)
+    pd.testing.assert_series_equal(got, expected, check_names=True, check_index_type=False, check_index=False)
+    assert list(got.index) == classes, f"index {list(got.index)}: the class values in ascending order"
     flipped = df.assign(Label=1 - df["Survived"])
     got = eda.target_balance(flipped, target="Label")
     assert list(got.index) == [0, 1] and abs(got.loc[0] - expected.loc[1]) < 1e-12, "target= is not honoured"
@@ -89,7 +111,8 @@ def test_plot_survival_rate(eda, tmp_path, seed, column):
     fig = eda.plot_survival_rate(df, column, path)
     assert _png_size(path) == (600, 400), f"the PNG should be 600x400 px, got {_png_size(path)}"
     assert matplotlib.image.imread(path).shape[:2] == (400, 600)
-    rates = df.groupby(column)["Survived"].mean().sort_index()
+    values = sorted(df[column].dropna().unique())
+    rates = pd.Series([df.loc[df[column] == v, "Survived"].mean() for v in values], index=values)
     axes = fig.get_axes()
     assert len(axes) == 1, f"expected one axes, got {len(axes)}"
     heights = [bar.get_height() for bar in axes[0].patches]
