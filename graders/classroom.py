@@ -152,6 +152,7 @@ MAINTAINER_ONLY = (
     ".github/workflows/ci.yml",
     ".github/workflows/solutions-branch.yml",
     ".github/workflows/release-solutions.yml",
+    ".github/workflows/grade-class.yml",
     ".ci/",
     "CONTRIBUTING.md",
 )

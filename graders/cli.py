@@ -108,6 +108,44 @@ def _manifest(root: Path, args: argparse.Namespace) -> int:  # noqa: ARG001
     return 0
 
 
+def _grade_class(root: Path, args: argparse.Namespace) -> int:
+    from graders import classgrade
+
+    out = Path(args.out).resolve()
+    if args.merge:
+        classgrade.merge([Path(p).resolve() for p in args.merge], out)
+        return 0
+    if not args.source or not args.template:
+        print("katas: grade-class needs SUBMISSIONS and --template (or --merge DIR...)", file=sys.stderr)
+        return 2
+    template = Path(args.template).resolve()
+    root = find_root(template)
+    katas = select(root, args.katas)
+    try:
+        classgrade.grade_class(
+            Path(args.source).resolve(),
+            template,
+            out=out,
+            katas=katas,
+            paths=args.katas or list(dict.fromkeys(k.topic for k in katas)),
+            hidden=Path(args.extra_tests).resolve() if args.extra_tests else None,
+            jobs=args.jobs,
+            deadline_minutes=args.deadline_minutes,
+            shard=_shard(args.shard),
+        )
+    except classgrade.ClassGradeError as exc:
+        print(f"katas: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        raise argparse.ArgumentTypeError(f"--shard takes I/N with 0 <= I < N, not {text!r}")
+    return int(index), int(count)
+
+
 def _publish_solutions(root: Path, args: argparse.Namespace) -> int:
     from graders.student import publish_solutions
 
@@ -264,6 +302,22 @@ def build_parser() -> argparse.ArgumentParser:
                 default=None,
                 help="OWNER/REPO (or URL) where solutions will be published (default: the template)",
             )
+    klass = add("grade-class", _grade_class, "instructors: grade every submission of a class, with a report")
+    klass.add_argument(
+        "source", nargs="?", help="a folder of student repositories, or a file of git URLs/paths"
+    )
+    klass.add_argument("--template", help="the pinned template checkout to grade with")
+    klass.add_argument(
+        "--katas", nargs="*", default=[], help="topics or katas (default: all in the template)"
+    )
+    klass.add_argument("--extra-tests", default=None, help="the hidden tests, laid out like katas/")
+    klass.add_argument("--out", default="class-report", help="where the CSV, JSON and report go")
+    klass.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at the same time")
+    klass.add_argument("--deadline-minutes", type=float, default=50, help="per submission")
+    klass.add_argument("--merge", nargs="+", default=None, help="join the outputs of several shards instead")
+    klass.add_argument(
+        "--shard", default="0/1", help="I/N: grade every N-th submission from the I-th (CI matrix)"
+    )
     publish = add(
         "publish-solutions",
         _publish_solutions,
