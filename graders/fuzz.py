@@ -78,20 +78,25 @@ def fastapi_contract(app) -> dict:
 
 
 def document(
-    contract: dict, operation: str, status: int, schema: dict | None = None, description: str = ""
+    contract: dict,
+    operation: str,
+    status: int,
+    schema: dict | None = None,
+    description: str = "",
+    media_type: str = "application/json",
 ) -> dict:
-    """Add a README-documented answer to an operation of `contract` ("POST /predict"); returns the contract.
+    """Set a README-documented answer of an operation of `contract` ("POST /predict"); returns the contract.
 
-    FastAPI documents only 200 and 422; the README of a kata may promise more (a 400 for bytes that are not
-    UTF-8, a 401 without a token). `schema` is the JSON body's schema, None for a body of any shape.
+    FastAPI documents only what it can see (200 as JSON, 422); the README of a kata may promise more: a 400 for
+    bytes that are not UTF-8, a 401 without a token, a `text/plain` body for `/metrics`. `schema` is the body's
+    schema (None: a body of any shape); an existing answer for `status` is replaced.
     """
     method, _, path = operation.partition(" ")
     target = contract["paths"][path][method.lower()]
-    content = {"application/json": {"schema": schema}} if schema is not None else {}
-    target.setdefault("responses", {})[str(status)] = {
-        "description": description or f"documented in the kata's README ({status})",
-        **({"content": content} if content else {}),
-    }
+    answer: dict = {"description": description or f"documented in the kata's README ({status})"}
+    if schema is not None:
+        answer["content"] = {media_type: {"schema": schema}}
+    target.setdefault("responses", {})[str(status)] = answer
     return contract
 
 
@@ -605,8 +610,9 @@ def fuzz(
                 run(from_case(case, f"coverage: {description}", checks))
             mark = report.lap("coverage", mark)
             # 3. Generated cases (Hypothesis): positive and negative, derandomised, no shrinking.
+            inputs = bool(op.body) or any(True for _ in op.iter_parameters())
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                if over_budget() or max_examples < 1:
+                if over_budget() or max_examples < 1 or not inputs:  # GET /health: nothing to generate
                     break
                 _generate(op, mode, max_examples, lambda case, why: run(from_case(case, why, body_checks)))
             report.lap("generated", mark)
@@ -633,10 +639,9 @@ def _generate(op, mode, max_examples: int, send) -> None:
     def generated(case):
         send(case, f"a generated case ({mode.value})")
 
-    try:
+    # Unsatisfiable: nothing to generate, e.g. no body or parameters to break in negative mode (GET /health).
+    with contextlib.suppress(Unsatisfiable):
         generated()
-    except Unsatisfiable:  # nothing to generate: no body or parameters to break in negative mode (GET /health)
-        pass
 
 
 _NOISE_HEADERS = {"user-agent", "accept-encoding", "connection", "x-schemathesis-testcaseid"}

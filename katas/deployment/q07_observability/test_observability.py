@@ -172,3 +172,43 @@ def test_unsafe_request_ids_are_replaced(setup, evil):
         f"an X-Request-ID of {evil[:20]!r} is not a safe token: replace it with a generated one, got {echoed!r}"
     )
     assert _log_lines(stream)[-1]["request_id"] == echoed
+
+
+def _strict_json(response):
+    def refuse(token):
+        raise AssertionError(
+            f"the answer holds {token}, which is not JSON: never echo a rejected value ({response.text[:200]})"
+        )
+
+    return json.loads(response.content, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_features_are_422_not_500(setup, iris_model, literal):
+    app, client, _ = setup
+    app.state.model = iris_model
+    body = f'{{"features": [1, 2, {literal}, 4]}}'.encode()
+    response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, (
+        f"features holding {literal} should be a 422, got {response.status_code}: {response.text[:200]}"
+    )
+    detail = _strict_json(response)["detail"]
+    assert any(tuple(error["loc"]) == ("body", "features", 2) for error in detail), detail
+    assert all("input" not in error for error in detail), f"a 422 error never echoes its input: {detail}"
+
+
+def test_fuzzed_requests_get_only_the_answers_the_schema_lists(setup, iris_model, kata):
+    from graders.fuzz import document, fastapi_contract, fuzz
+
+    app, _, _ = setup
+    app.state.model = iris_model
+    contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your code
+    parse_error = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    document(contract, "POST /predict", 400, parse_error, "FastAPI: a body it cannot parse (README)")
+    document(contract, "GET /metrics", 200, {"type": "string"}, "Prometheus text", media_type="text/plain")
+    fuzz(
+        app,
+        contract,
+        label=kata.display("service.py"),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
+    )

@@ -12,16 +12,25 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, FiniteFloat
 
 KNOWN_PATHS = {"/healthz", "/readyz", "/metrics", "/predict"}
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class PredictRequest(BaseModel):
-    features: list[float] = Field(min_length=4, max_length=4)
+    # FiniteFloat: NaN and ±Infinity (which Python's JSON parser accepts) are refused, not handed to the model.
+    features: list[FiniteFloat] = Field(min_length=4, max_length=4)
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 without the rejected values: its default handler echoes each one as "input", and a NaN
+    there cannot be written as JSON (the default handler answers 500 instead)."""
+    detail = [{"loc": error["loc"], "msg": error["msg"], "type": error["type"]} for error in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 class JsonFormatter(logging.Formatter):
@@ -39,6 +48,7 @@ class JsonFormatter(logging.Formatter):
 
 def create_app(*, log_stream: TextIO | None = None) -> FastAPI:
     app = FastAPI()
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.state.model = None  # not ready until a model is set
 
     # One registry per app: two apps in one process (tests, several workers) never share or clash.
