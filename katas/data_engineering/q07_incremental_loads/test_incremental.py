@@ -35,6 +35,20 @@ def engine(postgres_sqlalchemy_url):
     eng.dispose()
 
 
+@pytest.fixture
+def kolkata_engine(engine):
+    """The same database, its sessions in Asia/Kolkata (UTC+05:30): a naive timestamp now means local time."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        conn.execute(text(f"ALTER DATABASE \"{database}\" SET timezone = 'Asia/Kolkata'"))
+    engine.dispose()  # new sessions pick the setting up
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW timezone")).scalar_one() == "Asia/Kolkata"
+    return engine
+
+
 class Source:
     """The operational table, changed by the test: inserts, updates, late rows."""
 
@@ -126,6 +140,19 @@ def test_full_refresh(inc, engine):
     assert_in_sync(engine, "after a second full_refresh")
 
 
+def test_full_refresh_drops_rows_deleted_at_the_source(inc, engine):
+    from sqlalchemy import text
+
+    source = Source(engine, 5)
+    source.insert(50, T0)
+    inc.full_refresh(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM src_orders WHERE id IN (3, 17, 50)"))
+    assert inc.full_refresh(engine) == 47, "a full refresh loads the 47 rows the source still has"
+    assert_in_sync(engine, "a full refresh after deletes at the source (an exact copy, not an upsert)")
+    assert watermark(engine) == T0 + timedelta(seconds=48), "the watermark is the newest updated_at loaded"
+
+
 def test_first_incremental_run_loads_everything(inc, engine):
     source = Source(engine, 1)
     source.insert(150, T0)
@@ -134,8 +161,9 @@ def test_first_incremental_run_loads_everything(inc, engine):
     assert watermark(engine) == T0 + timedelta(seconds=149)
 
 
-@pytest.mark.parametrize("seed", [2, 3])
-def test_inserts_and_updates_read_only_new_rows(inc, engine, seed):
+@pytest.mark.parametrize(("seed", "zone"), [(2, "UTC"), (3, "UTC"), (6, "Asia/Kolkata")])
+def test_inserts_and_updates_read_only_new_rows(inc, request, seed, zone):
+    engine = request.getfixturevalue("kolkata_engine" if zone == "Asia/Kolkata" else "engine")
     source = Source(engine, seed)
     source.insert(200, T0)
     inc.incremental_load(engine)
@@ -146,7 +174,8 @@ def test_inserts_and_updates_read_only_new_rows(inc, engine, seed):
         expected_reads = source.changed_after(wm)
         got = inc.incremental_load(engine)
         assert got == expected_reads, (
-            f"run {step}: {expected_reads} rows changed after the watermark {wm}; incremental_load read {got}"
+            f"run {step} (session time zone {zone}): {expected_reads} rows changed after the watermark {wm}; "
+            f"incremental_load read {got}"
         )
         assert_in_sync(engine, f"after incremental run {step}")
     assert inc.incremental_load(engine) == 0, "nothing changed: the next run reads 0 rows"
@@ -173,3 +202,53 @@ def test_late_rows_need_the_lookback(inc, engine):
         watermark(engine) - timedelta(hours=1)
     ), "re-reading the lookback window is expected"
     assert_in_sync(engine, "after re-reading the lookback window (the upsert makes it harmless)")
+
+
+def test_watermark_never_moves_back(inc, engine):
+    from sqlalchemy import text
+
+    source = Source(engine, 7)
+    source.insert(60, T0)
+    inc.incremental_load(engine)
+    wm = watermark(engine)
+    assert wm == T0 + timedelta(seconds=59)
+    with engine.begin() as conn:  # a source whose clock was wrong: the newest rows are re-stamped in the past
+        conn.execute(
+            text("UPDATE src_orders SET updated_at = :u, amount = amount + 1 WHERE id IN (59, 60)"),
+            {"u": wm - timedelta(minutes=10)},
+        )
+    got = inc.incremental_load(engine, lookback=timedelta(hours=1))
+    assert got == source.changed_after(wm - timedelta(hours=1)), f"read {got} rows"
+    assert_in_sync(engine, "after a run over back-dated rows")
+    assert watermark(engine) == wm, (
+        f"every row read is older than the stored watermark {wm}: it must not move back (got {watermark(engine)})"
+    )
+
+
+def test_a_failed_run_changes_nothing(inc, engine):
+    """Rows and watermark commit together: a run that fails halfway leaves both as they were."""
+    from sqlalchemy import text
+
+    source = Source(engine, 8)
+    source.insert(40, T0)
+    inc.incremental_load(engine)
+    before, wm = table(engine, "dw_orders"), watermark(engine)
+    source.insert(6, T0 + timedelta(hours=1))
+    source._write([(source._new_id(), "poison", Decimal("1.00"), T0 + timedelta(hours=1, minutes=1))])
+    source.insert(6, T0 + timedelta(hours=2))
+    with engine.begin() as conn:  # the warehouse refuses one of the new rows
+        conn.execute(text("ALTER TABLE dw_orders ADD CONSTRAINT no_poison CHECK (customer <> 'poison')"))
+    with pytest.raises(Exception) as info:  # noqa: B017 - whatever the error, nothing may be half-loaded
+        inc.incremental_load(engine)
+    if isinstance(info.value, NotImplementedError):
+        raise info.value
+    assert table(engine, "dw_orders") == before, (
+        "a run that failed halfway left some of its rows in dw_orders: upsert and watermark in ONE transaction"
+    )
+    assert watermark(engine) == wm, f"a failed run moved the watermark from {wm} to {watermark(engine)}"
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE dw_orders DROP CONSTRAINT no_poison"))
+    assert inc.incremental_load(engine) == 13, (
+        "once the warehouse accepts them, the next run reads all 13 rows"
+    )
+    assert_in_sync(engine, "after the run that follows a failed one")
