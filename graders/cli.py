@@ -139,6 +139,13 @@ def _grade_class(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _diagnoses(root: Path, args: argparse.Namespace) -> int:
+    from graders.diagnose import generate
+
+    generate(root, select(root, args.paths), jobs=args.jobs)
+    return 0
+
+
 def _shard(text: str) -> tuple[int, int]:
     index, _, count = text.partition("/")
     if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
@@ -302,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
                 default=None,
                 help="OWNER/REPO (or URL) where solutions will be published (default: the template)",
             )
+    diag = add("diagnoses", _diagnoses, "maintainers: record each near miss's failures as a learner hint")
+    diag.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
+    diag.add_argument("-j", "--jobs", type=int, default=2, help="parallel pytest processes")
     klass = add("grade-class", _grade_class, "instructors: grade every submission of a class, with a report")
     klass.add_argument(
         "source", nargs="?", help="a folder of student repositories, or a file of git URLs/paths"

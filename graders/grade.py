@@ -27,6 +27,7 @@ from pathlib import Path
 
 from graders import canaries, sandbox, scan
 from graders.catalog import Kata
+from graders.diagnose import diagnose
 from graders.runner import TestResult, run_pytest
 from graders.staging import Findings, TrustedTree, compare, read_hidden, stage
 
@@ -45,6 +46,7 @@ class KataGrade:
     tampered: list[str] = field(default_factory=list)  # why the kata scores 0 whatever its tests said
     flags: list[str] = field(default_factory=list)  # for the instructor: what the static scan saw
     notes: list[str] = field(default_factory=list)  # learner files not taken, extra files ignored
+    hint: str = ""  # a known mistake recognised from the failures (graders.diagnose)
 
     @property
     def counted(self) -> list[TestResult]:
@@ -87,7 +89,8 @@ class KataGrade:
         first = next(r for r in failing if r.outcome == self.status)
         if _is_hidden(first):
             return f"{head}; a hidden test {first.outcome} (details hidden)"
-        return f"{head}; first problem ({first.outcome}) in {first.nodeid}: {first.message}"
+        hint = f" — hint: {self.hint}" if self.hint else ""
+        return f"{head}; first problem ({first.outcome}) in {first.nodeid}: {first.message}{hint}"
 
 
 def _is_hidden(result: TestResult) -> bool:
@@ -291,6 +294,8 @@ def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) ->
         why = "a test reported more than one result"
     if why:
         grade_.tampered.append(f"the test run was tampered with: {why}")
+    mistake = diagnose(tree / "katas" / kata.topic / kata.name, own)
+    grade_.hint = mistake["hint"] if mistake else ""
     return grade_
 
 

@@ -95,7 +95,9 @@ def cmd_next(root: Path) -> int:
     if task:
         console.print(f"  task   {task}", markup=False)
     report = run_pytest(root, [pending.dir])
-    for line in render(pending.rel, report.results, pending.learner_files)[1:]:
+    for line in render(
+        pending.rel, report.results, pending.learner_files, hint=_hint(pending, report.results)
+    )[1:]:
         console.print(line)
     return 0
 
@@ -122,9 +124,16 @@ def cmd_check(root: Path, names: list[str], verbose: bool = False) -> int:
     for kata in katas:
         results = report.get(kata.rel, [])
         all_green &= _solved(results)
-        for line in render(kata.rel, results, kata.learner_files, verbose=verbose):
+        for line in render(kata.rel, results, kata.learner_files, verbose=verbose, hint=_hint(kata, results)):
             console.print(line)
     return 0 if all_green else 1
+
+
+def _hint(kata: Kata, results: list) -> str:
+    from graders.diagnose import diagnose
+
+    mistake = diagnose(kata.dir, results)
+    return mistake["hint"] if mistake else ""
 
 
 def _solved(results: list) -> bool:
@@ -248,7 +257,7 @@ def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None, ve
             console.clear()
         console.print(f"[bold]watching {kata.rel}[/] — {kata.title}  (save to re-run · q quits)")
         report = run_pytest(root, [kata.dir]).by_kata().get(kata.rel, [])
-        lines = render(kata.rel, report, kata.learner_files, verbose=verbose)
+        lines = render(kata.rel, report, kata.learner_files, verbose=verbose, hint=_hint(kata, report))
         for line in lines:
             console.print(line)
         runs += 1

@@ -64,14 +64,19 @@ def summary_markdown(run: GradeRun) -> str:
         "|---|---|---:|---|---:|",
     ]
     for g in run.grades:
-        problem = "" if g.status == "passed" else g.message().split("; ", 1)[-1]
+        problem = "" if g.status == "passed" else g.message().split("; ", 1)[-1].split(" — hint: ")[0]
+        problem = _cell(problem) + (f"<br>💡 {_cell(g.hint, 240)}" if g.hint else "")
         seconds = sum(r.duration for r in g.results)
         lines.append(
             f"| `{g.kata.rel}` | {_ICON.get(g.status, '')} {g.status} | {g.score:g} / {g.kata.points} "
-            f"| {_cell(problem)} | {seconds:.1f} s |"
+            f"| {problem} | {seconds:.1f} s |"
         )
     if run.findings.repository:
-        lines += ["", "**Files changed outside the katas (ignored: graded runs use the template's files):**", ""]
+        lines += [
+            "",
+            "**Files changed outside the katas (ignored: graded runs use the template's files):**",
+            "",
+        ]
         lines += [f"- `{line}`" for line in run.findings.repository[:50]]
     return "\n".join(lines) + "\n"
 

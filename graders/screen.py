@@ -93,8 +93,10 @@ def render(
     learner_files: list[str],
     *,
     verbose: bool = False,
+    hint: str = "",
 ) -> list[str]:
-    """The kata's lines (rich markup): a header, the first real failure in full, one line per other group."""
+    """The kata's lines (rich markup): a header, the first real failure in full, one line per other group,
+    and the hint of a known mistake when the failures match one (graders.diagnose)."""
     counted = [r for r in results if r.outcome != "skipped"]
     passed = sum(r.outcome == "passed" for r in counted)
     solved = bool(counted) and passed == len(counted)
@@ -129,6 +131,8 @@ def render(
             lines.append(f"  {count} test{'s' * (count > 1)}: {_clip(message)}")
         if len(real) > 1 + len(others):
             lines.append(f"  … {len(real) - 1 - len(others)} more kinds of failure (-v shows all)")
+    if hint:
+        lines.append(f"  [yellow]hint:[/] {_escape(hint)}")
     if verbose:
         lines.append("  failing tests:")
         lines += [f"    {r.outcome} {r.nodeid.rsplit('::', 1)[-1]}" for r in counted if r.outcome != "passed"]

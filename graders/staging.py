@@ -200,10 +200,18 @@ def compare(trusted: TrustedTree, submission: Path, katas: list[tuple[str, str]]
         if rel in learner:
             continue
         path = present.get(rel)
-        if path is None:
-            attribute(rel, "deleted")
-        elif not _same(path, data):
-            attribute(rel, "edited")
+        change = "deleted" if path is None else ("edited" if not _same(path, data) else None)
+        if change is None:
+            continue
+        parts = rel.split("/")
+        if parts[0] == "katas" and not _risky(parts[-1]):
+            # A README or a data file: the template's copy is graded anyway, and nothing here runs tests.
+            if len(parts) > 3 and (parts[1], parts[2]) in katas:
+                findings.ignored.setdefault(f"{parts[1]}/{parts[2]}", []).append(
+                    f"{change} {'/'.join(parts[3:])}"
+                )
+            continue
+        attribute(rel, change)
     for rel in sorted(present.keys() - trusted.files.keys() - learner):
         if rel.startswith(NOT_TRUSTED):
             continue

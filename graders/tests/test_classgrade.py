@@ -129,6 +129,8 @@ def test_tampering_is_flagged_in_the_csv(klass):
 
 
 def test_hidden_tests_ran_and_stayed_hidden(klass):
+    if os.geteuid() != 0:
+        pytest.skip("needs root: only then does each submission run as a user of its own")
     report = json.loads((klass["out"] / "submissions" / "ada_full.json").read_text())
     assert report["hidden_tests"] == {"ran": 1, "passed": 1}
     assert float(_csv(klass["out"])["kim_reads_hidden"]["python_pandas/e02_second"]) == 0
