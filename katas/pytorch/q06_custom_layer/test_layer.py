@@ -35,7 +35,7 @@ def test_without_bias(MyLinear):
 
 
 @pytest.mark.parametrize(
-    ("n_in", "n_out", "shape"), [(4, 3, (7,)), (16, 8, (2, 5)), (1, 1, (3,)), (10, 2, (2, 3, 4))]
+    ("n_in", "n_out", "shape"), [(4, 3, (7,)), (16, 8, (2, 5)), (1, 1, (3,)), (10, 2, (2, 3, 4)), (5, 3, ())]
 )
 @pytest.mark.parametrize("bias", [True, False])
 def test_equals_nn_linear_with_copied_weights(MyLinear, n_in, n_out, shape, bias):
@@ -55,6 +55,21 @@ def test_equals_nn_linear_with_copied_weights(MyLinear, n_in, n_out, shape, bias
     assert torch.allclose(x.grad, x_ref.grad, atol=1e-5), "input gradients differ"
     if bias:
         assert torch.allclose(layer.bias.grad, reference.bias.grad, atol=1e-5), "bias gradients differ"
+
+
+def test_computes_without_nn_linear(MyLinear, monkeypatch):
+    layer = MyLinear(4, 3)
+    x = torch.randn(5, 4)
+    expected = x @ layer.weight.detach().T + layer.bias.detach()
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError(
+            "MyLinear must compute x @ weight.T + bias itself, without F.linear or nn.Linear"
+        )
+
+    monkeypatch.setattr(torch.nn.functional, "linear", forbidden)
+    monkeypatch.setattr(nn.Linear, "forward", forbidden)
+    assert torch.allclose(layer(x), expected, atol=1e-6), "MyLinear's output differs from x @ weight.T + bias"
 
 
 def test_moves_with_the_module_and_trains(MyLinear):
