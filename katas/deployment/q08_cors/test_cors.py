@@ -1,5 +1,6 @@
 """Hidden-test style checks for deployment/q08: CORS headers for the allowed origin only."""
 
+import json
 import random
 
 import pytest
@@ -108,4 +109,42 @@ def test_unlisted_request_headers_are_not_approved(case):
     response = _preflight(client, allowed, headers="content-type, x-debug-mode")
     assert response.status_code >= 400, (
         f"a preflight asking for an unlisted header X-Debug-Mode should be refused, got {response.status_code}"
+    )
+
+
+@pytest.mark.parametrize(
+    "features", ["[1, 2, NaN, 4]", "[Infinity, 2, 3, 4]", "[1e308, 1e308, 1e308, 1e308]"]
+)
+def test_numbers_out_of_range_are_422_not_500(case, features):
+    allowed, client = case
+    response = client.post(
+        "/predict",
+        content=f'{{"features": {features}}}'.encode(),
+        headers={"Content-Type": "application/json", "Origin": allowed},
+    )
+    assert response.status_code == 422, (
+        f"features {features} should be a 422 (PredictRequest refuses them), got {response.status_code}: "
+        f"{response.text[:200]}; take PredictRequest as the body and register validation_error"
+    )
+
+    def refuse(token):
+        raise AssertionError(f"the 422 answer holds {token}, which is not JSON: register validation_error")
+
+    json.loads(response.content, parse_constant=refuse)
+
+
+def test_fuzzed_requests_get_only_the_answers_the_schema_lists(kata):
+    from graders.fuzz import document, fastapi_contract, fuzz
+
+    allowed = ORIGINS[1]
+    app = kata.module("app").create_app(allowed)
+    contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your code
+    parse_error = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    document(contract, "POST /predict", 400, parse_error, "FastAPI: a body it cannot parse")
+    fuzz(
+        app,
+        contract,
+        label=kata.display("app.py"),
+        headers={"Origin": allowed},
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
     )
