@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from graders.checks import assert_frame_equal
@@ -75,6 +76,10 @@ def test_hive_layout_and_appends(lake, filled):
     assert len(got) == len(everything), f"{len(got)} rows in the lake, {len(everything)} written"
     assert got["id"].tolist() == everything.sort_values("id")["id"].tolist(), "rows are lost or duplicated"
     for f in files:
+        columns = set(pq.read_schema(root / f).names)
+        assert not columns & {"year", "month", "day"}, (
+            f"{f} stores the partition columns: their values live in the folder names only ({sorted(columns)})"
+        )
         assert set(
             everything.loc[
                 everything["id"].isin(
@@ -147,7 +152,69 @@ def test_compaction_keeps_data_and_cuts_files(lake, filled):
     assert {f.rsplit("/", 1)[0] for f in after_files} == folders, "compaction must keep the partition folders"
     assert_frame_equal(lake.read_range(str(root), start, end), before, where="the lake after compaction")
     assert len(before) == len(everything)
+    assert lake.compact(str(root)) == (len(folders), len(folders)), (
+        "compacting a compacted lake changes nothing"
+    )
+    assert_frame_equal(
+        lake.read_range(str(root), start, end), before, where="the lake after a second compaction"
+    )
     lake.write_partitioned(make_batch(40, 9, 90_000, days=3), str(root))
     assert len(lake.read_range(str(root), start, end)) == len(everything) + 40, (
         "the lake still accepts appends"
+    )
+
+
+@pytest.fixture
+def los_angeles_host(monkeypatch):
+    """The machine's local time zone is America/Los_Angeles (UTC-8 in winter): local-time code shows itself."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+BOUNDARY_TS = [
+    "2024-02-29T12:00:00",  # a leap day
+    "2024-12-31T23:59:59.999999",  # the last microsecond of a year ...
+    "2025-01-01T00:00:00",  # ... and the first of the next
+    "2025-01-01T07:59:59",  # still 2024-12-31 in Los Angeles
+    "2025-02-28T23:59:59.999999",
+    "2025-03-01T00:00:00",
+    "2025-03-01T23:59:59.999999",
+    "2025-03-02T00:00:00",
+]
+
+
+def test_day_boundaries_are_utc_days(lake, tmp_path, los_angeles_host):
+    root = tmp_path / "lake"
+    ts = pd.to_datetime(BOUNDARY_TS, format="ISO8601").tz_localize("UTC").astype("datetime64[us, UTC]")
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(1, len(ts) + 1, dtype="int64"),
+            "ts": ts,
+            "store": ["A"] * len(ts),
+            "amount": np.linspace(1, 8, len(ts)),
+        }
+    )
+    ties = frame[frame["ts"] == pd.Timestamp("2025-03-01", tz="UTC")].iloc[[0, 0]].assign(id=[10, 9])
+    frame = pd.concat([frame, ties], ignore_index=True)  # equal ts, the larger id first: ties sort by id
+    lake.write_partitioned(frame, str(root))
+    folders = sorted({f.rsplit("/", 1)[0] for f in data_files(root)})
+    expected = sorted({f"year={t.year}/month={t.month}/day={t.day}" for t in frame["ts"]})
+    assert folders == expected, (
+        f"partitions come from ts in UTC, whatever the machine's time zone (here America/Los_Angeles): "
+        f"folders {folders}, expected {expected}"
+    )
+    for day in (date(2024, 12, 31), date(2025, 1, 1), date(2025, 2, 28), date(2025, 3, 1), date(2025, 3, 2)):
+        got = lake.read_range(str(root), day, day)
+        want = reference(frame, day, day)
+        assert got["id"].tolist() == want["id"].tolist(), (
+            f"read_range({day}, {day}) on rows at the edges of UTC days: ids {got['id'].tolist()}, "
+            f"expected {want['id'].tolist()}"
+        )
+    assert lake.read_range(str(root), date(2024, 12, 31), date(2025, 1, 1))["id"].tolist() == [2, 3, 4], (
+        "a range across the new year"
     )
