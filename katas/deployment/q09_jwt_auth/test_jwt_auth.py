@@ -120,3 +120,42 @@ def test_wrong_scope_is_403(client, scope):
 def test_predict_scope_is_not_admin(client):
     response = client.post("/admin/reload", headers=bearer(token("predict read")))
     _expect(response, 403, "scope 'predict read' on /admin/reload")
+
+
+@pytest.mark.parametrize(
+    "features", ["[1, 2, NaN, 4]", "[Infinity, 2, 3, 4]", "[1e308, 1e308, 1e308, 1e308]"]
+)
+def test_numbers_out_of_range_are_422_not_500(client, features):
+    response = client.post(
+        "/predict",
+        content=f'{{"features": {features}}}'.encode(),
+        headers={"Content-Type": "application/json", **bearer(token())},
+    )
+    assert response.status_code == 422, (
+        f"features {features} should be a 422 (PredictRequest refuses them), got {response.status_code}: "
+        f"{response.text[:200]}; take PredictRequest as the body and register validation_error"
+    )
+
+    def refuse(constant):
+        raise AssertionError(f"the 422 answer holds {constant}, which is not JSON: register validation_error")
+
+    json.loads(response.content, parse_constant=refuse)
+
+
+def test_fuzzed_requests_with_a_valid_token_get_only_the_answers_the_schema_lists(kata):
+    from graders.fuzz import document, fastapi_contract, fuzz
+
+    app = kata.module("auth").create_app(SECRET)
+    contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your code
+    parse_error = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
+    document(contract, "POST /predict", 400, parse_error, "FastAPI: a body it cannot parse")
+    for operation in ("POST /predict", "POST /admin/reload"):
+        document(contract, operation, 401, {"type": "object"}, "no valid token (README)")
+        document(contract, operation, 403, {"type": "object"}, "a valid token without the scope (README)")
+    fuzz(
+        app,
+        contract,
+        label=kata.display("auth.py"),
+        headers=bearer(token("predict admin")),
+        examples={"POST /predict": {"features": [5.1, 3.5, 1.4, 0.2]}},
+    )

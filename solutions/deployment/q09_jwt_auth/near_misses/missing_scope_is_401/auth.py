@@ -4,14 +4,30 @@ from typing import Annotated
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 AUDIENCE = "predictions-api"
 ALGORITHM = "HS256"
 
 
+# --- given: the body of POST /predict and its 422 answers (use both; see the README) --------------------------
+
+# Each feature a number from -1,000,000 to 1,000,000: NaN, Infinity and floats whose sum would overflow are 422s.
+Feature = Annotated[float, Field(ge=-1e6, le=1e6)]
+
+
 class PredictRequest(BaseModel):
-    features: list[float] = Field(min_length=4, max_length=4)
+    features: list[Feature] = Field(min_length=4, max_length=4)
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 without the rejected values: its default handler echoes each one as "input", and a NaN
+    there cannot be written as JSON (the default handler answers 500 instead). Register it for
+    RequestValidationError."""
+    detail = [{"loc": error["loc"], "msg": error["msg"], "type": error["type"]} for error in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def _unauthorized(detail: str, error: str | None = None) -> HTTPException:
@@ -21,6 +37,7 @@ def _unauthorized(detail: str, error: str | None = None) -> HTTPException:
 
 def create_app(secret: str) -> FastAPI:
     app = FastAPI()
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     def claims(request: Request) -> dict:
         """The verified claims of the request's bearer token; 401 when there is none or it is not valid."""
