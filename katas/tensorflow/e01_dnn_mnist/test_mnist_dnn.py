@@ -74,6 +74,9 @@ def test_model_outputs_probabilities(dnn):
 def test_model_is_compiled_for_integer_labels(dnn):
     model = dnn.build_model()
     assert model.optimizer is not None, "build_model() must compile the model"
+    assert isinstance(model.optimizer, keras.optimizers.Adam), (
+        f"compile with optimizer='adam', got {type(model.optimizer).__name__}"
+    )
     x = np.random.default_rng(1).random((8, 28, 28), dtype=np.float32)
     y = np.arange(8) % 10
     results = model.evaluate(x, y, verbose=0, return_dict=True)
@@ -83,6 +86,22 @@ def test_model_is_compiled_for_integer_labels(dnn):
     expected = float(keras.losses.sparse_categorical_crossentropy(y, model(x)).numpy().mean())
     assert results["loss"] == pytest.approx(expected, rel=1e-4), (
         "the loss should be sparse categorical cross-entropy"
+    )
+
+
+@pytest.mark.parametrize(("epochs", "batch_size"), [(2, 50), (3, 16)])
+def test_train_uses_its_epochs_and_batch_size(dnn, epochs, batch_size):
+    model = dnn.build_model()
+    rng = np.random.default_rng(epochs)
+    x = rng.random((120, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, size=120)
+    history = dnn.train(model, x, y, epochs=epochs, batch_size=batch_size)
+    assert isinstance(history, keras.callbacks.History), "train() must return what model.fit returns"
+    assert history.epoch == list(range(epochs)), f"trained epochs {history.epoch}, expected {epochs}"
+    steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    expected = epochs * -(-120 // batch_size)
+    assert steps == expected, (
+        f"{steps} optimizer steps for {epochs} epochs of 120 rows, expected {expected} (batch_size={batch_size})"
     )
 
 

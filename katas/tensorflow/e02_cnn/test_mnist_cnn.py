@@ -46,8 +46,16 @@ def test_outputs_probabilities_and_is_compiled(cnn):
     probs = np.asarray(model(x))
     assert probs.shape == (6, 10) and (probs >= 0).all(), "the model should output 10 probabilities per image"
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5, err_msg="softmax rows sum to 1")
-    results = model.evaluate(x, np.arange(6), verbose=0, return_dict=True)
+    assert isinstance(model.optimizer, keras.optimizers.Adam), (
+        f"compile with optimizer='adam', got {type(model.optimizer).__name__}"
+    )
+    y = np.arange(6)
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
     assert "accuracy" in results, f"compile with metrics=['accuracy'] (by keyword): got {list(results)}"
+    expected = float(keras.losses.sparse_categorical_crossentropy(y, model(x)).numpy().mean())
+    assert results["loss"] == pytest.approx(expected, rel=1e-4), (
+        "the loss should be sparse categorical cross-entropy"
+    )
 
 
 @pytest.fixture(scope="module")
