@@ -1,5 +1,7 @@
 """Hidden-test style checks for pytorch/q09: TorchScript and ONNX exports reloaded and compared with eager."""
 
+import warnings
+
 import numpy as np
 import onnx
 import pytest
@@ -51,6 +53,40 @@ def test_torchscript_round_trip(export, tmp_path, method):
             f"TorchScript ({method}) on a batch of {len(x)} differs from the eager model in eval mode by "
             f"{(got - expected).abs().max():.3g}: export in eval mode"
         )
+
+
+class _Branchy(nn.Module):
+    """Routes the batch through `pos` when its sum is positive, through `neg` otherwise (a branch on the data)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos = nn.Linear(6, 3)
+        self.neg = nn.Linear(6, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.sum() > 0:
+            return self.pos(x)
+        return self.neg(x)
+
+
+@pytest.mark.parametrize("method", ["trace", "script"])
+def test_trace_freezes_the_branch_script_keeps_it(export, tmp_path, method):
+    torch.manual_seed(1)
+    model = _Branchy()
+    positive, negative = torch.ones(4, 6), -torch.ones(5, 6)
+    path = tmp_path / f"branchy_{method}.pt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TracerWarning about converting a tensor to a Python bool
+        export.export_torchscript(model, positive, path, method=method)
+    loaded = export.load_torchscript(path)
+    with torch.no_grad():
+        got = loaded(negative)
+        expected = model.pos(negative) if method == "trace" else model.neg(negative)
+    assert torch.allclose(got, expected, atol=1e-6), (
+        "a model traced on a positive example replays its `pos` branch for every input"
+        if method == "trace"
+        else "a scripted model keeps its `if` and follows the data: a negative input goes through `neg`"
+    ) + f" (method={method!r}: torch.jit.trace for 'trace', torch.jit.script for 'script')"
 
 
 def test_unknown_method(export, tmp_path):
