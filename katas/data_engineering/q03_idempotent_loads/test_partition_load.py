@@ -76,6 +76,13 @@ def test_table_shape(engine):
     assert pk == 1, "daily_sales needs a primary key on (day, store)"
 
 
+def test_ensure_table_twice_keeps_the_data(pl, engine):
+    rows = make_rows(12, 12)
+    pl.load_partition(engine, DAY1, rows)
+    pl.ensure_table(engine)  # every run of the pipeline calls it: the second call must be harmless
+    assert state(engine) == {DAY1: as_partition(rows)}, "ensure_table on an existing table must keep its rows"
+
+
 def test_load_replaces_only_its_day(pl, engine):
     first, second, corrected = make_rows(40, 1), make_rows(25, 2), make_rows(30, 3)
     assert pl.load_partition(engine, DAY1, first) == 40
