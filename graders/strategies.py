@@ -38,21 +38,62 @@ import string
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 
-def kata_settings(max_examples: int = 60, **overrides) -> settings:
-    """Deterministic, bounded Hypothesis settings for a kata test (same examples every run, no database)."""
-    return settings(
-        max_examples=max_examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        print_blob=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-        **overrides,
+def kata_settings(max_examples: int = 60, **overrides) -> _KataSettings:
+    """Deterministic, bounded Hypothesis settings for a kata test (same examples every run, no database).
+
+    Use it as a decorator above `@given(...)`. The failing example is shrunk and printed in full; Hypothesis'
+    "explain" phase is off: it reruns the test under a line tracer to say which parts of the example matter,
+    which multiplies the cost of a failure (a stub, a near miss) a hundredfold on pandas code and runs past
+    the per-test timeout.
+    """
+    return _KataSettings(
+        settings(
+            max_examples=max_examples,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            print_blob=False,
+            phases=(Phase.explicit, Phase.generate, Phase.target, Phase.shrink),
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+            **overrides,
+        )
     )
+
+
+class _KataSettings:
+    """Hypothesis settings that also keep the falsifying example readable.
+
+    schemathesis' pytest plugin (installed for the deployment topic, loaded in every pytest process) swaps
+    Hypothesis' example printer for one that prints nothing, so a failure would read `x=,`. While a kata test
+    decorated with these settings runs, Hypothesis' own printer is back; other tests keep whatever is set.
+    """
+
+    def __init__(self, chosen: settings):
+        self.settings = chosen
+
+    def __getattr__(self, name: str):
+        return getattr(self.settings, name)
+
+    def __call__(self, test):
+        test = self.settings(test)
+
+        @functools.wraps(test)
+        def with_readable_examples(*args, **kwargs):
+            from hypothesis import core
+            from hypothesis.vendor import pretty
+
+            swapped = core.RepresentationPrinter
+            core.RepresentationPrinter = pretty.RepresentationPrinter
+            try:
+                return test(*args, **kwargs)
+            finally:
+                core.RepresentationPrinter = swapped
+
+        return with_readable_examples
 
 
 # ------------------------------------------------------------------------------------------- helpers

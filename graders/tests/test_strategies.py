@@ -54,6 +54,28 @@ def test_kata_settings_are_deterministic_and_bounded():
     assert chosen.deadline is None
 
 
+def test_failures_print_the_example_even_under_a_silenced_printer(monkeypatch):
+    from hypothesis import core
+    from hypothesis.vendor import pretty
+
+    class Silent(pretty.RepresentationPrinter):  # what schemathesis' pytest plugin installs
+        def pretty(self, obj, *, cycle=False):
+            return None
+
+    monkeypatch.setattr(core, "RepresentationPrinter", Silent)
+
+    @kata_settings(max_examples=20)
+    @given(values=st.lists(st.integers(0, 9)))
+    def failing(values):
+        assert len(values) < 2, "two values or more"
+
+    with pytest.raises(AssertionError) as info:
+        failing()
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "values=[0, 0]" in notes, f"the shrunk example should be printed: {notes!r}"
+    assert core.RepresentationPrinter is Silent, "the printer in place before the test should come back"
+
+
 STRATEGIES = {
     "texts": texts(),
     "words": words(),
