@@ -56,11 +56,15 @@ def test_single_transfers_and_their_rules(bank, admin, postgres_url):
         assert _balances(admin) == {1: 750, 2: 750}, "a refused transfer must change nothing"
         assert bank.transfer(conn, 2, 1, 750) is True
         assert _balances(admin) == {1: 1500, 2: 0}
-        for bad in [(1, 2, 0), (1, 2, -5), (1, 1, 10)]:
+        for bad in [(1, 2, 0), (1, 2, -5), (1, 1, 10), (1, 2, 10.5), (1, 2, "10")]:
             with pytest.raises(ValueError):
                 bank.transfer(conn, *bad)
+        assert _balances(admin) == {1: 1500, 2: 0}, "an invalid transfer must change nothing"
         with pytest.raises(LookupError):
             bank.transfer(conn, 1, 99, 10)
+        with pytest.raises(LookupError):
+            bank.transfer(conn, 98, 2, 10)
+        assert _balances(admin) == {1: 1500, 2: 0}, "a transfer with an unknown account must change nothing"
         assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE, (
             "the connection was left in a transaction"
         )

@@ -108,3 +108,20 @@ def test_write_overhead_is_measured(workload, events):
     assert result["ratio"] > 1.2, (
         f"slowdown ratio {result['ratio']:.2f}: writing into 5 indexes should be measurably slower"
     )
+
+
+def test_write_overhead_with_other_counts(workload, events):
+    result = workload.measure_write_overhead(events, 3_000, extra_indexes=8)
+    assert isinstance(result, dict) and set(result) == {"plain_s", "indexed_s", "ratio"}, f"got {result!r}"
+    assert result["ratio"] == pytest.approx(result["indexed_s"] / result["plain_s"], rel=1e-6)
+    counts = {
+        t: events.execute(f"SELECT count(*), max(id) FROM {t}").fetchone()
+        for t in ("events_plain", "events_indexed")
+    }
+    assert counts == {"events_plain": (3_000, 3_000), "events_indexed": (3_000, 3_000)}, (
+        f"(rows, largest id) per table: {counts}: expected the first 3,000 events by id in each"
+    )
+    indexes = events.execute(
+        "SELECT count(*) FROM pg_index WHERE indrelid = 'events_indexed'::regclass"
+    ).fetchone()[0]
+    assert indexes >= 8, f"events_indexed has {indexes} indexes, expected at least extra_indexes = 8"

@@ -35,7 +35,9 @@ def conn(postgres_url):
         yield conn
 
 
-@pytest.mark.parametrize(("first", "count"), [(dt.date(2024, 11, 1), 3), (dt.date(2023, 1, 1), 14)])
+@pytest.mark.parametrize(
+    ("first", "count"), [(dt.date(2024, 11, 1), 3), (dt.date(2023, 1, 1), 14), (dt.date(2024, 2, 1), 1)]
+)
 def test_names_returned_and_created(partitions, conn, admin, first, count):
     names = partitions.create_measurements(conn, first, count)
     starts = months_from(first, count)
