@@ -148,3 +148,55 @@ def test_online_store_equals_the_latest_offline_value(fs):
             f"({row['feature_time']}, {row['spend_7d']}): a late, older row must not overwrite a newer one"
         )
     assert store.get(999) is None, "an unknown entity gives None"
+
+
+def test_ttl_boundary_and_other_feature_columns(fs):
+    """Exactly `ttl` old still counts; one second more does not. Feature columns are whatever the frame holds."""
+    features = pd.DataFrame(
+        {
+            "entity_id": [7, 7, 8],
+            "feature_time": [T0, T0 + pd.Timedelta("3h"), T0],
+            "clicks_1d": [4, 9, 1],
+            "ctr_1d": [0.25, 0.5, 0.125],
+        }
+    )
+    labels = pd.DataFrame(
+        {
+            "entity_id": [7, 7, 8, 8],
+            "event_time": [
+                T0 + pd.Timedelta("90min"),
+                T0 + pd.Timedelta("90min") + pd.Timedelta("1s"),
+                T0 + pd.Timedelta("90min"),
+                T0 + pd.Timedelta("4h"),
+            ],
+            "label": [1, 0, 1, 0],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="label_id"),
+    )
+    try:
+        got = fs.point_in_time_join(labels, features, ttl=pd.Timedelta("90min"))
+    except KeyError as exc:
+        pytest.fail(
+            f"the feature columns are the features frame's own (here clicks_1d, ctr_1d): KeyError {exc}"
+        )
+    cols = ["entity_id", "event_time", "label", "feature_time", "clicks_1d", "ctr_1d"]
+    assert list(got.columns) == cols, (
+        f"columns {list(got.columns)}, expected {cols} (the features' own columns)"
+    )
+    assert got.index.tolist() == ["a", "b", "c", "d"], f"the labels' index: {got.index.tolist()}"
+    assert got.loc["a", "feature_time"] == T0 and got.loc["a", "clicks_1d"] == 4, (
+        f"a value exactly ttl (90 min) old still counts: label a got {got.loc['a'].to_dict()}"
+    )
+    assert pd.isna(got.loc["b", "feature_time"]) and pd.isna(got.loc["b", "clicks_1d"]), (
+        f"a value 90 min + 1 s old is stale with ttl=90min: label b got {got.loc['b'].to_dict()}"
+    )
+    assert got.loc["c", "ctr_1d"] == 0.125 and pd.isna(got.loc["d", "ctr_1d"]), "entity 8: a, then stale"
+
+    store = fs.OnlineStore()
+    store.ingest(features.iloc[[1]])
+    store.ingest(features.iloc[[0]])  # late and older: ignored
+    same_time = features.iloc[[1]].assign(clicks_1d=11, ctr_1d=0.75)  # a correction for the same time
+    store.ingest(same_time)
+    assert store.get(7) == {"feature_time": T0 + pd.Timedelta("3h"), "clicks_1d": 11, "ctr_1d": 0.75}, (
+        f"a row with an equal feature_time replaces the stored one (a correction): get(7) = {store.get(7)}"
+    )
