@@ -4,7 +4,11 @@ import copy
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from torch import nn
+
+from graders.strategies import kata_settings
 
 
 @pytest.fixture
@@ -38,6 +42,55 @@ def test_grad_norm(clipping):
         "grad_norm differs from the reference"
     )
     assert clipping.grad_norm(nn.Linear(2, 2).parameters()) == 0.0, "no gradients at all: the norm is 0.0"
+
+
+_GRADS = st.lists(
+    st.one_of(
+        st.none(),
+        st.tuples(
+            st.sampled_from([(), (1,), (3,), (2, 2), (2, 1, 3)]),
+            st.one_of(st.sampled_from([0.0, 1.0, -1.0]), st.floats(-1e3, 1e3, width=32)),
+        ),
+    ),
+    max_size=5,
+)
+
+
+@kata_settings(max_examples=60)
+@given(grads=_GRADS)
+def test_grad_norm_on_generated_gradients(clipping, grads):
+    params = []
+    for index, entry in enumerate(grads):
+        if entry is None:
+            params.append(torch.zeros(2, requires_grad=True))  # no .grad: skipped
+            continue
+        shape, scale = entry
+        param = torch.zeros(shape, requires_grad=True)
+        param.grad = torch.linspace(-1.0, 1.0, param.numel()).reshape(shape) * scale + index
+        params.append(param)
+    got = clipping.grad_norm(p for p in params)  # a generator, like model.parameters(): one pass only
+    assert isinstance(got, float), f"grad_norm must return a float, got {type(got).__name__} {got!r}"
+    expected = _reference_norm(params)
+    assert got == pytest.approx(expected, rel=1e-5, abs=1e-6), (
+        f"grad_norm of gradients {[None if p.grad is None else p.grad.tolist() for p in params]} is {got}, "
+        f"expected {expected}"
+    )
+
+
+def test_clipped_step_clears_stale_gradients(clipping):
+    model = _net(6, scale=2.0)
+    reference = copy.deepcopy(model)
+    gen = torch.Generator().manual_seed(6)
+    x, y = torch.randn(16, 8, generator=gen) * 3, torch.randn(16, 8, generator=gen)
+    nn.MSELoss()(reference(x), y).backward()
+    raw_norm = _reference_norm(reference.parameters())
+    for p in model.parameters():  # what a previous step left behind
+        p.grad = torch.full_like(p, 5.0)
+    got = clipping.clipped_step(model, nn.MSELoss(), x, y, torch.optim.SGD(model.parameters(), lr=0.1), 0.5)
+    assert got == pytest.approx(raw_norm, rel=1e-4), (
+        f"returned {got}, expected {raw_norm}, the norm of this batch's gradients alone: zero the gradients "
+        "before backward (they accumulate in .grad)"
+    )
 
 
 @pytest.mark.parametrize(("seed", "max_norm"), [(1, 0.5), (2, 1.0), (3, 0.05)])
