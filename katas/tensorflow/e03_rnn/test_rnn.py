@@ -26,6 +26,20 @@ def test_sequences_and_labels_follow_the_rule(rnn, n, timesteps, seed):
     np.testing.assert_array_equal(y, expected, err_msg="y must be 1 exactly where the sequence sums to > 0")
 
 
+@pytest.mark.parametrize(("n", "timesteps", "seed"), [(20, 10, 5), (9, 3, 11)])
+def test_sequences_come_from_the_seeded_generator(rnn, n, timesteps, seed):
+    np.random.seed(123)
+    global_state = np.random.get_state()[1].copy()
+    x, _ = rnn.make_sequences(n, timesteps=timesteps, seed=seed)
+    expected = np.random.default_rng(seed).standard_normal((n, timesteps, 1)).astype("float32")
+    np.testing.assert_array_equal(
+        x, expected, err_msg="x should be np.random.default_rng(seed).standard_normal((n, timesteps, 1))"
+    )
+    assert np.array_equal(np.random.get_state()[1], global_state), (
+        "make_sequences() should not touch numpy's global random state (use its own default_rng(seed))"
+    )
+
+
 def test_sequences_are_seeded_standard_normal(rnn):
     x1, y1 = rnn.make_sequences(2000, seed=3)
     x2, _ = rnn.make_sequences(2000, seed=3)
@@ -61,6 +75,13 @@ def test_outputs_probabilities_and_is_compiled(rnn):
     assert ((probs > 0) & (probs < 1)).all(), "the output should be a sigmoid probability"
     results = model.evaluate(x, y, verbose=0, return_dict=True)
     assert "accuracy" in results, f"compile with metrics=['accuracy'] (by keyword): got {list(results)}"
+    expected = float(keras.losses.binary_crossentropy(y[:, None].astype("float32"), model(x)).numpy().mean())
+    assert results["loss"] == pytest.approx(expected, rel=1e-4), "the loss should be binary cross-entropy"
+    assert isinstance(model.optimizer, keras.optimizers.Adam), (
+        f"compile with keras.optimizers.Adam, got {type(model.optimizer).__name__}"
+    )
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    assert rate == pytest.approx(0.02, rel=1e-6), f"learning rate {rate:g}, expected Adam(learning_rate=0.02)"
 
 
 @pytest.fixture(scope="module")
