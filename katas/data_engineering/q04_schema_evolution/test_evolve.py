@@ -132,3 +132,25 @@ def test_narrowing_or_retyping_is_a_clear_error(ev, tmp_path, column, old, new):
             func(paths)
         assert column in str(info.value), f"the error should name the column {column!r}: {info.value}"
     assert issubclass(ev.SchemaEvolutionError, ValueError), "SchemaEvolutionError should subclass ValueError"
+
+
+def test_a_column_that_skips_files_is_compared_with_its_last_type(ev, tmp_path):
+    """Among the files that HAVE the column: a gap does not reset its type."""
+    v1 = write(
+        tmp_path, "g1.parquet", {"id": pa.array([1], pa.int64()), "amount": pa.array([1.25], pa.float64())}
+    )
+    v2 = write(tmp_path, "g2.parquet", {"id": pa.array([2], pa.int64())})
+    narrowed = write(
+        tmp_path, "g3.parquet", {"id": pa.array([3], pa.int64()), "amount": pa.array([2.5], pa.float32())}
+    )
+    for func in (ev.unify_schemas, ev.read_unified):
+        with pytest.raises(ev.SchemaEvolutionError) as info:
+            func([v1, v2, narrowed])
+        assert "amount" in str(info.value), f"the error should name the column 'amount': {info.value}"
+    w1 = write(tmp_path, "w1.parquet", {"id": pa.array([1], pa.int64()), "qty": pa.array([7], pa.int16())})
+    widened = write(
+        tmp_path, "w3.parquet", {"id": pa.array([3], pa.int64()), "qty": pa.array([9], pa.int64())}
+    )
+    got = ev.read_unified([w1, v2, widened])
+    assert got.schema.field("qty").type == pa.int64(), f"int16, (gap), int64 widens to int64: {got.schema}"
+    assert got.column("qty").to_pylist() == [7, None, 9], f"qty: {got.column('qty').to_pylist()}"
