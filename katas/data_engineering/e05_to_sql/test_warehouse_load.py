@@ -160,3 +160,24 @@ def test_a_failing_chunk_leaves_the_table_unchanged(wl, postgres_engine):
         with pytest.raises(Exception):  # noqa: B017 - the driver's error class is the learner's business
             wl.load_orders(bad, postgres_engine, table="t", if_exists=mode, chunksize=50)
         check_rows(postgres_engine, "t", base)
+
+
+def test_instants_survive_a_non_utc_session(wl, postgres_engine):
+    """ordered_at is an instant: whatever the database's session time zone, the same instants come back."""
+    from sqlalchemy import text
+
+    with postgres_engine.begin() as conn:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        conn.execute(text(f"ALTER DATABASE \"{database}\" SET timezone = 'America/Sao_Paulo'"))
+    postgres_engine.dispose()  # new sessions run in UTC-03:00
+    orders = make_orders(25, 6)
+    orders.loc[0, "ordered_at"] = pd.Timestamp("2025-01-01T00:00:00", tz="UTC")  # a new year in UTC only
+    assert wl.load_orders(orders, postgres_engine, table="tz_orders") == 25
+    check_rows(postgres_engine, "tz_orders", orders)
+    with postgres_engine.connect() as conn:
+        first = conn.execute(
+            text("SELECT ordered_at AT TIME ZONE 'UTC' FROM tz_orders WHERE order_id = 1")
+        ).scalar_one()
+    assert str(first) == "2025-01-01 00:00:00", (
+        f"order 1 was placed at 2025-01-01 00:00 UTC, stored {first} UTC"
+    )
