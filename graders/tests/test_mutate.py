@@ -165,8 +165,15 @@ HALF_TESTS = """
 
 
 def test_survivors_reported_explained_and_cached(mini_repo, monkeypatch):
-    mini_repo.add_kata("python_pandas/e01_at_least", stub=AT_LEAST, tests=AT_LEAST_TESTS)
-    mini_repo.add_kata("python_pandas/e02_half", stub=HALF, tests=HALF_TESTS)
+    # (a stub that held the solution's code would be given code, left alone)
+    stub = "def at_least(x, low):\n    raise NotImplementedError\n"
+    mini_repo.add_kata("python_pandas/e01_at_least", stub=stub, solution=AT_LEAST, tests=AT_LEAST_TESTS)
+    mini_repo.add_kata(
+        "python_pandas/e02_half",
+        stub=stub.replace("at_least(x, low)", "half(x)"),
+        solution=HALF,
+        tests=HALF_TESTS,
+    )
     calls: list[int] = []
     real = mutate_module.run_pytest
 
