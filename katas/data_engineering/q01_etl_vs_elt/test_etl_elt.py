@@ -135,3 +135,22 @@ def test_both_agree_and_rerun_replaces(ee, postgres_engine, tmp_path):
     )
     compare(etl_rows, expected, "etl_daily_revenue after a re-run")
     assert etl_rows == elt_rows, "ETL and ELT must produce identical final tables"
+
+
+def test_days_are_utc_days_in_any_session_time_zone(ee, postgres_engine, tmp_path):
+    """A database whose sessions run in Pacific/Auckland (UTC+13 then): `day` is still the UTC date."""
+    from sqlalchemy import text
+
+    with postgres_engine.begin() as conn:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        conn.execute(text(f"ALTER DATABASE \"{database}\" SET timezone = 'Pacific/Auckland'"))
+    postgres_engine.dispose()
+    expected = make_source(tmp_path / "orders.csv", 5)
+    ee.etl(str(tmp_path / "orders.csv"), postgres_engine)
+    ee.elt(str(tmp_path / "orders.csv"), postgres_engine)
+    compare(
+        final_table(postgres_engine, "elt_daily_revenue"), expected, "elt_daily_revenue (Auckland session)"
+    )
+    compare(
+        final_table(postgres_engine, "etl_daily_revenue"), expected, "etl_daily_revenue (Auckland session)"
+    )
