@@ -1,5 +1,8 @@
 """Hidden-test style checks for kaggle/q04: flagged rows exact, imputation from train only, indicators, no NaN."""
 
+import statistics
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,26 +46,56 @@ def _frames(seed):
     return train, test, bad_train, bad_test
 
 
-def _reference(train, test):
-    def as_missing(df):
-        df = df.copy()
-        df["Age"] = df["Age"].mask((df["Age"] < 0) | (df["Age"] > 100))
-        df["Fare"] = df["Fare"].mask(df["Fare"] < 0)
-        return df
+def _valid(values, low, high=None):
+    """The known values within [low, high], as a plain list."""
+    return [v for v in values if not pd.isna(v) and v >= low and (high is None or v <= high)]
 
-    train, test = as_missing(train), as_missing(test)
-    fill = {
-        "Age": train["Age"].median(),
-        "Fare": train["Fare"].median(),
-        "Embarked": train["Embarked"].mode().iloc[0],
+
+def _check_cleaned(got, original, train, name):
+    """Check each README rule for one cleaned frame; `train` is the raw training frame the fills come from."""
+    expected_columns = [c for c in original.columns if c != "Cabin"] + [
+        "Age_missing",
+        "Fare_missing",
+        "Embarked_missing",
+        "HasCabin",
+    ]
+    assert list(got.columns) == expected_columns, f"{name} columns {list(got.columns)}"
+    assert list(got.index) == list(original.index), f"{name}: keep the index"
+    assert not got.isna().any().any(), f"{name}: NaN left in {list(got.columns[got.isna().any()])}"
+    untouched = [c for c in original.columns if c not in ("Age", "Fare", "Embarked", "Cabin")]
+    assert_frame_equal(got[untouched], original[untouched], where=f"{name}: the columns clean() leaves alone")
+    fills = {
+        "Age": statistics.median(_valid(train["Age"], 0, 100)),
+        "Fare": statistics.median(_valid(train["Fare"], 0)),
+        "Embarked": Counter(v for v in train["Embarked"] if not pd.isna(v)).most_common(1)[0][0],
     }
-    out = []
-    for df in (train, test):
-        extra = {f"{c}_missing": df[c].isna().astype(int) for c in ("Age", "Fare", "Embarked")}
-        out.append(
-            df.fillna(fill).drop(columns="Cabin").assign(**extra, HasCabin=df["Cabin"].notna().astype(int))
+    bad = {
+        "Age": original["Age"].isna() | (original["Age"] < 0) | (original["Age"] > 100),
+        "Fare": original["Fare"].isna() | (original["Fare"] < 0),
+        "Embarked": original["Embarked"].isna(),
+    }
+    for column, unusable in bad.items():
+        flags = got[f"{column}_missing"]
+        assert pd.api.types.is_integer_dtype(flags), f"{name}: {column}_missing should be integers 0/1"
+        wrong = flags.to_numpy() != unusable.astype(int).to_numpy()
+        assert not wrong.any(), (
+            f"{name}: {column}_missing wrong for rows {list(original.index[wrong])[:5]} "
+            "(1 where the value was missing or impossible)"
         )
-    return out
+        kept = ~unusable
+        assert (got.loc[kept, column] == original.loc[kept, column]).all(), (
+            f"{name}: usable {column} values changed"
+        )
+        filled = got.loc[unusable, column]
+        assert (filled == fills[column]).all(), (
+            f"{name}: missing/impossible {column} should become the train's {fills[column]!r}, "
+            f"got {sorted(set(filled.tolist()))[:3]}"
+        )
+    has_cabin = original["Cabin"].notna().astype(int)
+    assert (got["HasCabin"].to_numpy() == has_cabin.to_numpy()).all(), (
+        f"{name}: HasCabin is 1 where Cabin is known"
+    )
+    assert pd.api.types.is_integer_dtype(got["HasCabin"]), f"{name}: HasCabin should be integers"
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -78,6 +111,21 @@ def test_flag_impossible(cleaning, seed):
         )
 
 
+def test_values_at_the_limits_are_possible(cleaning, titanic_frames):
+    train, _ = titanic_frames
+    df = train.head(9).copy()
+    df["Age"] = [0.0, 100.0, 0.42, 100.5, -0.5, 99.99, 22.0, 30.0, 40.0]
+    df["Fare"] = [0.0, 7.25, 8.05, 7.9, 7.9, 7.9, -0.01, 12.0, 13.0]
+    df["SibSp"] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    df["Parch"] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    df["Pclass"] = [1, 2, 3, 1, 2, 3, 1, 2, 3]
+    got = cleaning.flag_impossible(df).tolist()
+    expected = [False, False, False, True, True, False, True, False, False]
+    assert got == expected, (
+        f"Age 0 and 100 and Fare 0 are possible, Age 100.5 or -0.5 and Fare -0.01 are not: {got} != {expected}"
+    )
+
+
 def test_missing_is_not_impossible(cleaning, titanic_frames):
     train, _ = titanic_frames
     flags = cleaning.flag_impossible(train)
@@ -87,15 +135,12 @@ def test_missing_is_not_impossible(cleaning, titanic_frames):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_clean_matches_reference(cleaning, seed):
+def test_clean_follows_each_rule(cleaning, seed):
     train, test, _, _ = _frames(seed)
     before = train.copy(), test.copy()
     got_train, got_test = cleaning.clean(train, test)
-    want_train, want_test = _reference(train, test)
-    for name, got, want in (("train", got_train, want_train), ("test", got_test, want_test)):
-        assert list(got.columns) == list(want.columns), f"{name} columns {list(got.columns)}"
-        assert not got.isna().any().any(), f"{name}: NaN left in {list(got.columns[got.isna().any()])}"
-        assert_frame_equal(got, want, where=f"clean(...) {name}", check_dtype=False)
+    _check_cleaned(got_train, train, train, "train")
+    _check_cleaned(got_test, test, train, "test")
     assert_frame_equal(train, before[0], where="train after clean (inputs must not be modified)")
     assert_frame_equal(test, before[1], where="test after clean (inputs must not be modified)")
 
