@@ -20,6 +20,7 @@ from graders.catalog import TOPICS, Kata, all_katas, select, topic_meta
 from graders.progress import statuses
 from graders.runner import run_pytest
 from graders.screen import render
+from graders.warm import Warm
 
 console = Console(highlight=False, soft_wrap=True)
 MARKS = {
@@ -251,12 +252,18 @@ def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None, ve
         kata = _one(root, name or "")
         scope = [k for k in all_katas(root) if k.topic == kata.topic]
     keys = _listen_for_keys()
+    warm = Warm(root)
     runs, streak = 0, 0
     while not keys.quit.is_set():
         if console.is_terminal:
             console.clear()
         console.print(f"[bold]watching {kata.rel}[/] — {kata.title}  (save to re-run · q quits)")
-        report = run_pytest(root, [kata.dir]).by_kata().get(kata.rel, [])
+        if kata.topic not in warm.topics and warm.usable:
+            with console.status(f"loading the {kata.topic} packages once, for fast re-runs..."):
+                warm.preload(kata.topic)
+        if warm.note:
+            console.print(f"[dim]{warm.note}[/]")
+        report = run_pytest(root, [kata.dir], warm=warm).by_kata().get(kata.rel, [])
         lines = render(kata.rel, report, kata.learner_files, verbose=verbose, hint=_hint(kata, report))
         for line in lines:
             console.print(line)

@@ -18,8 +18,12 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graders import sandbox
+
+if TYPE_CHECKING:
+    from graders.warm import Warm
 
 # Beyond a test's own timeout, how long before the whole process is killed (pytest-timeout acts first).
 GRACE_S = float(os.environ.get("KATAS_HANG_GRACE_S", "20"))
@@ -63,13 +67,15 @@ def run_pytest(
     log: Path | None = None,
     hardened: bool = False,
     budget_s: float | None = None,
+    warm: Warm | None = None,
 ) -> RunReport:
     """Run pytest on `targets` (kata folders) from `root`; survive crashes and hangs kata by kata.
 
     `hardened` (graded runs): Python in isolated mode, pytest's configuration pinned to `root`'s own
     pyproject.toml and conftest files, the environment cleaned of anything that changes how Python or pytest
     start, and the memory cap of graders.sandbox. `budget_s`: the whole run's wall-clock limit; past it the
-    process is killed and the tests not yet finished are recorded as timeouts.
+    process is killed and the tests not yet finished are recorded as timeouts. `warm` (the learner's loop):
+    fork each pytest run from this already-warm process instead of starting a new interpreter (graders.warm).
     """
     deadline = time.monotonic() + budget_s if budget_s else None
     remaining = [Path(t) for t in targets]
@@ -107,7 +113,7 @@ def run_pytest(
             if fail_fast:
                 command.append("--katas-fail-fast")
             command += extra_args or []
-            outcome = _run_once(command, root, results_file, _environment(env, hardened), log, deadline)
+            outcome = _run_once(command, root, results_file, _environment(env, hardened), log, deadline, warm)
             results.extend(outcome.results)
             for kata, seconds in outcome.collect_s.items():
                 collect_s[kata] = collect_s.get(kata, 0.0) + seconds
@@ -170,18 +176,22 @@ def _run_once(
     env: dict[str, str],
     log: Path | None,
     deadline: float | None,
+    warm: Warm | None = None,
 ) -> _Once:
     log_path = log or results_file.with_suffix(".log")
     with open(log_path, "ab") as log_handle:
-        process = sandbox.spawn(
-            command,
-            cwd=root,
-            stdout=log_handle,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            preexec_fn=sandbox.limits(),
-        )
+        if warm is not None and warm.usable:
+            process = warm.spawn(command, cwd=root, env=env, log=log_path)
+        else:
+            process = sandbox.spawn(
+                command,
+                cwd=root,
+                stdout=log_handle,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                preexec_fn=sandbox.limits(),
+            )
         started: dict | None = None
         records: list[dict] = []
         collect_s: dict[str, float] = {}

@@ -1,0 +1,125 @@
+"""Warm re-runs for the learner's loop: the topic's heavy imports once, each run in a fresh forked child.
+
+`katas watch` pays TensorFlow's or torch's import (5–15 s on 2 cores) once, not on every save: it imports the
+topic's packages (`imports` in topic.toml) into itself, then runs each re-run's pytest in a child forked from
+that warm state. The child starts from a process that never imported pytest's plugins, a test module or a
+learner file, so it sees the saved file, fresh module state and fresh random seeds; it gets its own session,
+its output goes to a log, and the runner watches and bounds it exactly as it does a cold `python -m pytest`.
+Where `fork` does not exist (Windows) or an import fails, runs stay cold and `note` says why in one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from graders.catalog import topic_meta
+
+# Imported with a topic's packages when present: what their first use would import anyway.
+_COMPANIONS = {"tensorflow": ("keras",), "torch": ("torch.nn", "torch.optim"), "sklearn": ("sklearn.base",)}
+
+
+class ForkedProcess:
+    """The part of `subprocess.Popen` the runner uses, for a child forked from this process."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            with contextlib.suppress(ChildProcessError):
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        return self.returncode
+
+
+class Warm:
+    """This process, with the packages of some topics imported, as the parent of forked pytest runs."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.topics: set[str] = set()
+        self.note = "" if hasattr(os, "fork") else "cold runs: this platform cannot fork"
+
+    @property
+    def usable(self) -> bool:
+        return not self.note
+
+    def preload(self, topic: str) -> None:
+        """Import the topic's packages once (never a test module or a learner file)."""
+        if topic in self.topics or not self.usable:
+            return
+        names = list(topic_meta(self.root, topic).get("imports", []))
+        for name in [*names, *(c for n in names for c in _COMPANIONS.get(n, ()))]:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # noqa: BLE001 - any failure means: stay cold, say why
+                self.note = f"cold runs: importing {name} failed ({type(exc).__name__})"
+                return
+        importlib.import_module("pytest")
+        self.topics.add(topic)
+
+    def spawn(self, command: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> ForkedProcess:
+        """Fork a child that runs `python -m pytest ARGS` (the args of `command`) in-process."""
+        args = command[command.index("pytest") + 1 :]
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        pid = os.fork()
+        if pid:
+            return ForkedProcess(pid)
+        code = 3
+        try:  # the child: never returns into the parent's code
+            os.setsid()
+            out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            sys.stdin = open(0, closefd=False)  # noqa: SIM115
+            sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(env)
+            _reseed()
+            import pytest
+
+            code = int(pytest.main(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+
+
+def _reseed() -> None:
+    """Fresh seeds, as a new interpreter would have: every forked child would otherwise share the parent's."""
+    random.seed()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(int.from_bytes(os.urandom(4), "little"))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.seed()
