@@ -108,3 +108,19 @@ def test_upload_dir(s3u, bucket, tmp_path):
     assert s3u.upload_dir(bucket, str(root), BUCKET, "") == sorted(files), (
         "an empty prefix: keys are the paths"
     )
+
+
+def test_an_object_with_only_boto3s_default_crc32_is_uploaded_again(s3u, bucket, tmp_path):
+    """Same bytes, put by another tool with boto3's default CRC32 only: no SHA-256 to compare, so upload."""
+    data = b"region,revenue\nnorth,10\n"
+    path = tmp_path / "r.csv"
+    path.write_bytes(data)
+    bucket.put_object(Bucket=BUCKET, Key="r.csv", Body=data)
+    head = bucket.head_object(Bucket=BUCKET, Key="r.csv", ChecksumMode="ENABLED")
+    assert "ChecksumCRC32" in head and "ChecksumSHA256" not in head, f"precondition: {head.keys()}"
+    assert s3u.upload(bucket, str(path), BUCKET, "r.csv") is True, (
+        "the object has no ChecksumSHA256 (only boto3's default CRC32): nothing proves the bytes are the same"
+    )
+    head = bucket.head_object(Bucket=BUCKET, Key="r.csv", ChecksumMode="ENABLED")
+    assert head.get("ChecksumSHA256") == b64sha(data) and head["ContentType"] == "text/csv", head
+    assert s3u.upload(bucket, str(path), BUCKET, "r.csv") is False, "now it has the SHA-256: skip"
