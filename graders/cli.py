@@ -51,6 +51,7 @@ def _grade(root: Path, args: argparse.Namespace) -> int:
         protected_changes=[f"edited: {rel}" for rel in changed],
         on_graded=(lambda g: report.append_output(g, outputs)) if outputs is not None else None,
         remove_extra_tests=args.remove_extra_tests,
+        warm=not args.cold,
     )
     if args.json:
         report.write_json(run, Path(args.json))
@@ -278,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--classroom-outputs", default=None, help="append each kata's Classroom result to this file"
     )
     grade.add_argument("--summary", default=None, help="write a Markdown results table here")
+    grade.add_argument(
+        "--cold",
+        action="store_true",
+        help="start a fresh interpreter for every kata instead of forking from a warm grader",
+    )
     grade.add_argument(
         "--remove-extra-tests",
         action="store_true",

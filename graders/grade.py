@@ -30,6 +30,7 @@ from graders.catalog import Kata
 from graders.diagnose import diagnose
 from graders.runner import TestResult, run_pytest
 from graders.staging import Findings, TrustedTree, compare, read_hidden, stage
+from graders.warm import Warm
 
 STATUS_ORDER = ("timeout", "error", "failed")
 FIRST_PASS_TEST_TIMEOUT_S = 10.0  # per test in the first pass; a slower correct test gets the second pass
@@ -163,6 +164,7 @@ def grade_run(
     protected_changes: list[str] | None = None,
     on_graded: Callable[[KataGrade], None] | None = None,
     remove_extra_tests: bool = False,
+    warm: bool = True,
 ) -> GradeRun:
     started = time.monotonic()
     deadline = started + deadline_s if deadline_s else None
@@ -182,12 +184,16 @@ def grade_run(
     for line in findings.repository:
         echo(f"integrity: {line} (ignored: graded runs use the template's files)")
     sub = Submission(trusted, folder, impl_dir)
+    # Forked runs from a grader that imported each topic's packages once (graders.warm); cold where it can't.
+    warm_parent = Warm(root) if warm and jobs == 1 else None
     sandbox.become_subreaper()
     lock = threading.Lock()
     by_rel: dict[str, KataGrade] = {}
 
     def one(kata: Kata, first_pass: bool) -> None:
-        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline, first_pass)
+        if warm_parent is not None:
+            warm_parent.preload(kata.topic)
+        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline, first_pass, warm_parent)
         if result is None:
             return  # no time left for a second pass: the first pass's result stands
         with lock:
@@ -239,6 +245,7 @@ def _grade_kata(
     hidden: dict[str, bytes],
     deadline: float | None,
     first_pass: bool,
+    warm: Warm | None = None,
 ) -> KataGrade | None:
     if kata.rel in findings.by_kata:
         changes = findings.by_kata[kata.rel]
@@ -257,14 +264,14 @@ def _grade_kata(
     with tempfile.TemporaryDirectory(prefix="katas-grade-") as tmp:
         tree = Path(tmp) / "tree"
         notes += stage(sub.trusted, kata.topic, kata.name, learner_dir, tree, hidden)
-        grade_ = _run_staged(kata, tree, first_pass, left)
+        grade_ = _run_staged(kata, tree, first_pass, left, warm)
         grade_.flags = scan.scan_files(learner_dir, sub.trusted.learner_files(kata.topic, kata.name))
         grade_.notes = notes
         sandbox.reap_orphans()  # nothing the kata's code started may live on into the next kata
     return grade_
 
 
-def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) -> KataGrade:
+def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None, warm: Warm | None) -> KataGrade:
     planted = canaries.plant()
     targets = [tree / "katas" / kata.topic / kata.name]
     if (tree / ".hidden-tests" / kata.topic / kata.name).is_dir():
@@ -277,7 +284,13 @@ def _run_staged(kata: Kata, tree: Path, first_pass: bool, left: float | None) ->
         budget = max(1.0, min(budget, left))
     try:
         report = run_pytest(
-            tree, targets, extra_args=args, env=canaries.to_env(planted), hardened=True, budget_s=budget
+            tree,
+            targets,
+            extra_args=args,
+            env=canaries.to_env(planted),
+            hardened=True,
+            budget_s=budget,
+            warm=warm,
         )
     except RuntimeError as exc:  # pytest could not start at all: the kata cannot be graded
         return KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, "error", str(exc)[-500:])])

@@ -181,7 +181,7 @@ def _run_once(
     log_path = log or results_file.with_suffix(".log")
     with open(log_path, "ab") as log_handle:
         if warm is not None and warm.usable:
-            process = warm.spawn(command, cwd=root, env=env, log=log_path)
+            process = warm.spawn(command, cwd=root, env=env, log=log_path, preexec=sandbox.limits())
         else:
             process = sandbox.spawn(
                 command,

@@ -1,4 +1,4 @@
-"""Warm re-runs for the learner's loop: the topic's heavy imports once, each run in a fresh forked child.
+"""Warm runs: the topic's heavy imports once, each pytest run in a fresh child forked from that state.
 
 `katas watch` pays TensorFlow's or torch's import (5–15 s on 2 cores) once, not on every save: it imports the
 topic's packages (`imports` in topic.toml) into itself, then runs each re-run's pytest in a child forked from
@@ -6,6 +6,10 @@ that warm state. The child starts from a process that never imported pytest's pl
 learner file, so it sees the saved file, fresh module state and fresh random seeds; it gets its own session,
 its output goes to a log, and the runner watches and bounds it exactly as it does a cold `python -m pytest`.
 Where `fork` does not exist (Windows) or an import fails, runs stay cold and `note` says why in one line.
+
+`graders grade` forks each kata's graded run the same way: the grader imports only trusted packages (never a
+test module or a learner file), and each kata still runs in its own process, session and staged tree, so one
+kata's code cannot reach another's; what is saved is one interpreter start and one import per kata.
 """
 
 from __future__ import annotations
@@ -74,8 +78,12 @@ class Warm:
         importlib.import_module("pytest")
         self.topics.add(topic)
 
-    def spawn(self, command: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> ForkedProcess:
-        """Fork a child that runs `python -m pytest ARGS` (the args of `command`) in-process."""
+    def spawn(
+        self, command: list[str], *, cwd: Path, env: dict[str, str], log: Path, preexec=None
+    ) -> ForkedProcess:
+        """Fork a child that runs `python -m pytest ARGS` (the args of `command`) in-process.
+
+        `preexec` runs in the child first, as `subprocess.Popen`'s `preexec_fn` would (resource limits)."""
         args = command[command.index("pytest") + 1 :]
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -86,6 +94,8 @@ class Warm:
         code = 3
         try:  # the child: never returns into the parent's code
             os.setsid()
+            if preexec is not None:
+                preexec()
             out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
