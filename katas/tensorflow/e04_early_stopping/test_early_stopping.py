@@ -9,6 +9,7 @@ import pytest
 from graders.plugin import kata_files
 
 MAX_EPOCHS = 40
+PATIENCE = 4  # not the default 3: fit_with_early_stopping must pass its patience on
 
 
 @pytest.fixture
@@ -30,11 +31,7 @@ def test_callback_configuration(es, patience):
     assert callback.min_delta == 0, "keep the default min_delta=0"
 
 
-@pytest.fixture(scope="module")
-def run(request, overfit_data):
-    """A wide network on 120 digits with noisy labels: the validation loss falls, then rises."""
-    es = kata_files(request.config, Path(request.path)).module("early_stopping")
-    x_train, y_train, x_val, y_val = overfit_data
+def _wide_model():
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [keras.Input((64,)), keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10)]
@@ -43,8 +40,17 @@ def run(request, overfit_data):
         optimizer=keras.optimizers.Adam(0.01),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
+    return model
+
+
+@pytest.fixture(scope="module")
+def run(request, overfit_data):
+    """A wide network on 120 digits with noisy labels: the validation loss falls, then rises."""
+    es = kata_files(request.config, Path(request.path)).module("early_stopping")
+    x_train, y_train, x_val, y_val = overfit_data
+    model = _wide_model()
     history = es.fit_with_early_stopping(
-        model, x_train, y_train, x_val, y_val, max_epochs=MAX_EPOCHS, patience=3
+        model, x_train, y_train, x_val, y_val, max_epochs=MAX_EPOCHS, patience=PATIENCE
     )
     return model, history, (x_val, y_val)
 
@@ -60,9 +66,28 @@ def test_stops_patience_epochs_after_the_best(run):
     val = history.history["val_loss"]
     assert len(val) < MAX_EPOCHS, f"ran all {MAX_EPOCHS} epochs: early stopping never triggered"
     best = int(np.argmin(val))
-    assert len(val) == best + 1 + 3, (
-        f"the best epoch was {best + 1}; with patience 3 training should stop after epoch {best + 4}, "
-        f"it ran {len(val)}: val_loss {np.round(val, 3).tolist()}"
+    assert len(val) == best + 1 + PATIENCE, (
+        f"the best epoch was {best + 1}; with patience {PATIENCE} training should stop after epoch "
+        f"{best + 1 + PATIENCE}, it ran {len(val)}: val_loss {np.round(val, 3).tolist()}"
+    )
+
+
+def test_fits_in_batches_of_32(run):
+    model, history, _ = run
+    steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    expected = len(history.epoch) * -(-120 // 32)
+    assert steps == expected, (
+        f"{steps} optimizer steps in {len(history.epoch)} epochs of 120 rows, expected {expected} (batch_size=32)"
+    )
+
+
+def test_stops_at_max_epochs(es, overfit_data):
+    x_train, y_train, x_val, y_val = overfit_data
+    history = es.fit_with_early_stopping(
+        _wide_model(), x_train, y_train, x_val, y_val, max_epochs=2, patience=PATIENCE
+    )
+    assert history.epoch == [0, 1], (
+        f"with max_epochs=2 training should run 2 epochs, ran {len(history.epoch)}"
     )
 
 
