@@ -6,8 +6,11 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, numbers, words
 
 FUNCS = {
     "sum": sum,
@@ -52,6 +55,10 @@ def test_flatten_columns(ma):
         "flatten_columns(readme example)"
     )
     assert ma.flatten_columns(pd.Index(["a", "b"])) == ["a", "b"], "a plain index keeps its labels"
+    got = ma.flatten_columns(pd.Index([1, 2.5, "x"], dtype=object))
+    assert got == ["1", "2.5", "x"] and all(type(g) is str for g in got), (
+        f"a plain index's labels come back as strings: flatten_columns(Index([1, 2.5, 'x'])) = {got!r}"
+    )
     assert ma.flatten_columns(pd.MultiIndex.from_tuples([("x", 1), ("y", "max")])) == ["x_1", "y_max"]
 
 
@@ -119,3 +126,50 @@ def test_add_group_relative(ma, seed, by):
         f"sales_rank differs in {wrong.size} rows; first at position {wrong[0]}: value {values[wrong[0]]}, "
         f"expected rank {rank[wrong[0]]}, got {got['sales_rank'].iloc[wrong[0]]} (1 = largest, ties share the lowest)"
     )
+
+
+def test_small_groups(ma):
+    """A one-row group: std is NaN and count 1; ranks and shares of a group of one."""
+    df = pd.DataFrame({"g": ["a", "b", "b", "c", "c", "c"], "v": [5.0, 2.0, 2.0, 1.0, 4.0, 4.0]})
+    got = ma.multi_agg(df, "g", {"v": ["count", "std", "min"]})
+    assert got.columns.tolist() == ["v_count", "v_std", "v_min"] and got.index.tolist() == ["a", "b", "c"]
+    assert got["v_count"].tolist() == [1, 2, 3] and math.isnan(got.loc["a", "v_std"]), (
+        f"a group of one has count 1 and std NaN (sample std):\n{got}"
+    )
+    assert got.loc["b", "v_std"] == 0.0 and got.loc["c", "v_std"] == pytest.approx(math.sqrt(3), rel=1e-12)
+    rel = ma.add_group_relative(df, "g", "v")
+    assert rel["v_rank"].tolist() == [1, 1, 1, 3, 1, 1], (
+        f"ranks (1 = largest, ties share the lowest): {rel['v_rank'].tolist()}"
+    )
+    assert rel["v_share"].tolist() == pytest.approx([1.0, 0.5, 0.5, 1 / 9, 4 / 9, 4 / 9], rel=1e-12)
+    assert rel["v_vs_mean"].tolist() == pytest.approx([0.0, 0.0, 0.0, -2.0, 1.0, 1.0], rel=1e-12, abs=1e-12)
+
+
+@kata_settings(max_examples=30)
+@given(
+    rows=hs.lists(
+        hs.tuples(words(1, 3), numbers("float", min_value=0.5, max_value=1e6, edges=(1.0, 2.5))),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_group_relative_properties(ma, rows):
+    """Shares add up to 1 and differences from the mean to 0 in every group; ranks count the larger values."""
+    df = pd.DataFrame(rows, columns=["team", "score"])
+    before = df.copy()
+    got = ma.add_group_relative(df, "team", "score")
+    assert_frame_equal(df, before, where="the input after add_group_relative (it must not change)")
+    assert got.index.equals(df.index) and got["team"].tolist() == df["team"].tolist(), "same rows, same order"
+    teams, scores = df["team"].tolist(), df["score"].tolist()
+    share, gap, rank = (got[f"score_{name}"].tolist() for name in ("share", "vs_mean", "rank"))
+    for team in set(teams):
+        rows_of = [k for k, t in enumerate(teams) if t == team]
+        values = [scores[k] for k in rows_of]
+        total = sum(share[k] for k in rows_of)
+        assert math.isclose(total, 1.0, rel_tol=1e-9), f"group {team!r}: the shares add up to {total}"
+        spread = sum(gap[k] for k in rows_of)
+        assert abs(spread) <= 1e-9 * max(values) * len(values), f"group {team!r}: vs_mean adds up to {spread}"
+        for k in rows_of:
+            assert rank[k] == 1 + sum(v > scores[k] for v in values), (
+                f"group {team!r}: the rank of {scores[k]} should be 1 + the number of larger values, got {rank[k]}"
+            )
