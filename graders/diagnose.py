@@ -131,28 +131,26 @@ def generate(root: Path, katas: list[Kata], *, jobs: int = 2, echo=print) -> Non
     from graders.runner import run_pytest
     from graders.verify import _near_miss_round
 
-    rounds: list[tuple[int, list[Kata], str]] = []
+    rounds: list[tuple[int, dict[Kata, Path], str]] = []
     with tempfile.TemporaryDirectory(prefix="katas-diagnoses-") as tmp:
         for topic in dict.fromkeys(k.topic for k in katas):
-            members = [k for k in katas if k.topic == topic and k.near_misses()]
-            for index in range(max((len(k.near_misses()) for k in members), default=0)):
-                chosen = [k for k in members if len(k.near_misses()) > index]
+            listed = {k: k.near_misses() for k in katas if k.topic == topic and k.near_misses()}
+            for index in range(max((len(m) for m in listed.values()), default=0)):
+                chosen = {k: m[index] for k, m in listed.items() if len(m) > index}
                 rounds.append((index, chosen, str(_near_miss_round(Path(tmp), index, chosen))))
 
-        def run(job: tuple[int, list[Kata], str]) -> tuple[int, list[Kata], dict]:
+        def run(job: tuple[int, dict[Kata, Path], str]) -> tuple[dict[Kata, Path], dict]:
             index, chosen, impl = job
             report = run_pytest(root, [k.dir for k in chosen], impl=impl).by_kata()
-            echo(f"  ran {chosen[0].topic} near miss round {index}")
-            return index, chosen, report
+            echo(f"  ran {next(iter(chosen)).topic} near miss round {index}")
+            return chosen, report
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             done = list(pool.map(run, rounds))
     found: dict[str, dict[str, dict[str, str]]] = {}
-    for index, chosen, report in done:
-        for kata in chosen:
-            found.setdefault(kata.rel, {})[kata.near_misses()[index].name] = signature(
-                report.get(kata.rel, [])
-            )
+    for chosen, report in done:
+        for kata, miss in chosen.items():
+            found.setdefault(kata.rel, {})[miss.name] = signature(report.get(kata.rel, []))
     for kata in katas:
         if kata.near_misses():
             write(kata, found.get(kata.rel, {}))

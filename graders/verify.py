@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata, topic_meta
+from graders.diagnose import diagnose, signature
+from graders.diagnose import load as load_diagnoses
 from graders.mutate import check_results as check_mutants
 from graders.runner import RunReport, TestResult, run_pytest
 
@@ -217,10 +219,26 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
             verdict.problems.append(f"near miss {name} fails only by {how}: it must fail an assertion")
         else:
             verdict.near_misses += 1
+            verdict.problems += _diagnosis_drift(kata, name, results)
+    if (shown := diagnose(kata.dir, stub)) is not None:
+        verdict.problems.append(f"the stub's failures are diagnosed as near miss {shown['name']}")
     problems, notes = check_mutants(kata)
     verdict.problems += problems
     verdict.notes += notes
     return verdict
+
+
+def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult]) -> list[str]:
+    """A near miss's failures (its first, in a fail-fast round) must be in its recorded signature."""
+    mistake = next((m for m in load_diagnoses(kata.dir) if m["name"] == name), None)
+    if mistake is None:
+        return []  # no diagnoses.toml yet: graders/tests/test_diagnose.py says which katas need one
+    recorded = mistake.get("fails", {})
+    drift = [test for test, kind in signature(results).items() if recorded.get(test) != kind]
+    if not drift:
+        return []
+    return [f"near miss {name} now fails {drift[0]} differently than diagnoses.toml records: "
+            f"run `python -m graders diagnoses {kata.rel}`"]  # fmt: skip
 
 
 def verify(
