@@ -5,8 +5,11 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, mixed_frames
 
 ROWS = 50_000
 CSV_ROWS = 60_000
@@ -174,6 +177,12 @@ def test_sum_by_chunks_small(mem, tmp_path):
     pd.testing.assert_series_equal(got, expected, check_index_type=False)
 
 
+def test_sum_by_chunks_default_chunksize(mem, sales_csv):
+    got = mem.sum_by_chunks(sales_csv, "store", "amount")
+    expected = pd.read_csv(sales_csv).groupby("store")["amount"].sum()
+    pd.testing.assert_series_equal(got, expected, check_index_type=False)
+
+
 @pytest.mark.parametrize("chunksize", [7_000, 50_000, 100_000])
 def test_sum_by_chunks_equals_full_load(mem, sales_csv, chunksize):
     got = mem.sum_by_chunks(sales_csv, "store", "amount", chunksize=chunksize)
@@ -200,3 +209,76 @@ def test_chunked_peak_below_full_load_peak(mem, sales_csv):
         f"{full_peak / 1e6:.2f} MB: reading in chunks should stay under half of that (aggregate each chunk, "
         "do not concatenate the chunks)"
     )
+
+
+def test_categorize_counts_distinct_present_values(mem):
+    """nunique() leaves missing values out: 1 distinct city in 4 rows is a ratio of 0.25, not 0.5."""
+    df = pd.DataFrame({"city": ["Oslo", None, None, None], "note": ["a", "b", None, None]})
+    got = mem.categorize(df)
+    assert isinstance(got["city"].dtype, pd.CategoricalDtype), (
+        f"city has 1 distinct value in 4 rows (missing values are not values): ratio 0.25 < 0.5, got {got['city'].dtype}"
+    )
+    assert got["note"].dtype == df["note"].dtype, (
+        "note: 2 distinct values in 4 rows is exactly 0.5: stays text"
+    )
+    assert_same_values(got, df, "categorize")
+
+
+def _smallest_int(values) -> str:
+    for dtype in ("int8", "int16", "int32", "int64"):
+        info = np.iinfo(dtype)
+        if all(info.min <= v <= info.max for v in values):
+            return dtype
+    raise AssertionError("values beyond int64")
+
+
+def _float32_exact(values) -> bool:
+    with np.errstate(over="ignore"):
+        return all(np.isnan(v) or float(np.float32(v)) == v for v in values)
+
+
+@kata_settings(max_examples=40)
+@given(df=mixed_frames(kinds=("bool", "int", "float", "str"), min_rows=1, max_rows=8, max_columns=5))
+def test_downcast_properties(mem, df):
+    """Dtype limits (127/128, 32767/32768, 2**31), float32 traps (0.1, 2**24 + 1, 1e40, large offsets), NaN."""
+    before = df.copy()
+    got = mem.downcast(df)
+    assert_frame_equal(df, before, where="the input after downcast (it must not change)")
+    for col in df.columns:
+        values, kind = df[col].tolist(), col.rsplit("_", 1)[0]
+        if kind == "int":
+            wanted = _smallest_int(values)
+        elif kind == "float":
+            wanted = "float32" if _float32_exact(values) else "float64"
+        else:
+            wanted = str(df[col].dtype)
+        assert str(got[col].dtype) == wanted, (
+            f"downcast: column {col!r} with the values {values} should be {wanted}, got {got[col].dtype}"
+        )
+    assert_same_values(got, df, "downcast")
+
+
+@kata_settings(max_examples=40)
+@given(
+    df=mixed_frames(kinds=("str", "str", "int", "category"), min_rows=1, max_rows=12, max_columns=4),
+    ratio=hs.sampled_from([0.25, 0.5, 0.75]),
+)
+def test_categorize_properties(mem, df, ratio):
+    before = df.copy()
+    got = mem.categorize(df, max_unique_ratio=ratio)
+    assert_frame_equal(df, before, where="the input after categorize (it must not change)")
+    for col in df.columns:
+        values = df[col].tolist()
+        if col.startswith("str_"):
+            distinct = len({v for v in values if not pd.isna(v)})
+            wanted = distinct / len(values) < ratio
+            assert isinstance(got[col].dtype, pd.CategoricalDtype) == wanted, (
+                f"categorize(max_unique_ratio={ratio}): {col!r} has {distinct} distinct values in {len(values)} rows "
+                f"(ratio {distinct / len(values):.3f}): {'category' if wanted else 'unchanged'} expected, "
+                f"got {got[col].dtype}"
+            )
+        else:
+            assert got[col].dtype == df[col].dtype, (
+                f"categorize: {col!r} should keep its dtype {df[col].dtype}"
+            )
+    assert_same_values(got, df, "categorize")
