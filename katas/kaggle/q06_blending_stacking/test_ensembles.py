@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.ensemble import StackingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
@@ -42,14 +43,22 @@ def _models():
     return [LogisticRegression(), RecordingTree(random_state=0), KNeighborsClassifier(n_neighbors=15)]
 
 
+def _stacked_by_sklearn(X, y, n_splits, seed):
+    """The out-of-fold meta-features scikit-learn's StackingClassifier hands its final estimator."""
+    stack = StackingClassifier(
+        [(f"m{j}", model) for j, model in enumerate(_models())],
+        RecordingLogistic(),
+        cv=StratifiedKFold(n_splits, shuffle=True, random_state=seed),
+        stack_method="predict_proba",
+    )
+    return stack.fit(X, y)
+
+
 @pytest.mark.parametrize(("seed", "n_splits"), [(0, 5), (1, 3)])
-def test_oof_predictions_match_reference(ensembles, seed, n_splits):
+def test_oof_predictions_match_stacking_classifier(ensembles, seed, n_splits):
     X, y = _data(seed, n=300)
     got = np.asarray(ensembles.oof_predictions(_models(), X, y, n_splits=n_splits, seed=seed))
-    cv = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
-    expected = np.column_stack(
-        [cross_val_predict(m, X, y, cv=cv, method="predict_proba")[:, 1] for m in _models()]
-    )
+    expected = _stacked_by_sklearn(X, y, n_splits, seed).final_estimator_.seen_
     assert got.shape == expected.shape, f"shape {got.shape} != {expected.shape}"
     np.testing.assert_allclose(got, expected, atol=1e-12, err_msg="out-of-fold probabilities differ")
 
@@ -68,14 +77,16 @@ def test_oof_is_really_out_of_fold(ensembles):
 def test_stacking_meta_learns_from_oof_and_bases_see_all_rows(ensembles):
     X, y = _data(3, n=300)
     models = _models()
-    bases, meta = ensembles.fit_stacking(models, RecordingLogistic(), X, y, n_splits=5, seed=3)
+    given_meta = RecordingLogistic()
+    bases, meta = ensembles.fit_stacking(models, given_meta, X, y, n_splits=4, seed=3)
     assert not hasattr(models[1], "tree_"), "fit clones: the models passed in must stay unfitted"
-    cv = StratifiedKFold(5, shuffle=True, random_state=3)
-    expected = np.column_stack(
-        [cross_val_predict(m, X, y, cv=cv, method="predict_proba")[:, 1] for m in _models()]
-    )
+    assert not hasattr(given_meta, "coef_"), "fit a clone of meta: the object passed in must stay unfitted"
+    expected = _stacked_by_sklearn(X, y, 4, 3).final_estimator_.seen_
     np.testing.assert_allclose(
-        meta.seen_, expected, atol=1e-12, err_msg="the meta-model was not fitted on the OOF matrix"
+        meta.seen_,
+        expected,
+        atol=1e-12,
+        err_msg="the meta-model was not fitted on the OOF matrix (n_splits, seed)",
     )
     assert len(bases) == 3 and np.array_equal(bases[1].seen_, X), "base models are refitted on all rows"
 
@@ -95,6 +106,40 @@ def test_blending_uses_a_holdout(ensembles):
     assert np.array_equal(meta.seen_y_, y_hold), "the meta-model learns the holdout labels"
 
 
+class ColumnModel:
+    """A fitted stand-in whose class-1 probability is one column of X."""
+
+    def __init__(self, column):
+        self.column = column
+
+    def predict_proba(self, X):
+        p = np.asarray(X)[:, self.column]
+        return np.column_stack([1 - p, p])
+
+
+class WeightedMeta:
+    """A fitted stand-in meta-model: class-1 probability = meta-features @ weights."""
+
+    weights = np.array([0.5, 0.3, 0.2])
+
+    def predict_proba(self, M):
+        M = np.asarray(M)
+        assert M.shape[1] == 3, f"the meta-model expects one column per base model, got {M.shape[1]}"
+        p = M @ self.weights
+        return np.column_stack([1 - p, p])
+
+
+def test_predict_ensemble_feeds_the_bases_columns_in_order(ensembles):
+    X = np.random.default_rng(0).uniform(size=(20, 4))
+    bases = [ColumnModel(2), ColumnModel(0), ColumnModel(3)]
+    got = np.asarray(ensembles.predict_ensemble(bases, WeightedMeta(), X))
+    expected = 0.5 * X[:, 2] + 0.3 * X[:, 0] + 0.2 * X[:, 3]  # base j's P(class 1) is meta-feature j
+    assert got.shape == (20,), f"one probability per row, got shape {got.shape}"
+    np.testing.assert_allclose(
+        got, expected, atol=1e-12, err_msg="meta's class-1 probability of the bases' columns"
+    )
+
+
 @pytest.mark.parametrize("kind", ["stacking", "blending"])
 def test_ensemble_scores_at_least_its_best_member(ensembles, kind):
     X, y = _data(5, n=900)
@@ -105,8 +150,11 @@ def test_ensemble_scores_at_least_its_best_member(ensembles, kind):
     assert proba.shape == (len(X_new),), (
         f"predict_ensemble should give one probability per row, got {proba.shape}"
     )
-    expected = meta.predict_proba(np.column_stack([b.predict_proba(X_new)[:, 1] for b in bases]))[:, 1]
-    np.testing.assert_allclose(proba, expected, atol=1e-12)
+    if kind == "stacking":  # the same stack built by scikit-learn (default folds: 5, seed 0)
+        expected = _stacked_by_sklearn(X_train, y_train, 5, 0).predict_proba(X_new)[:, 1]
+        np.testing.assert_allclose(
+            proba, expected, atol=1e-8, err_msg="StackingClassifier predicts otherwise"
+        )
     best = max(roc_auc_score(y_new, m.fit(X_train, y_train).predict_proba(X_new)[:, 1]) for m in _models())
     score = roc_auc_score(y_new, proba)
     assert score >= best - 0.02, f"{kind} AUC {score:.3f} is below its best member's {best:.3f} - 0.02"
