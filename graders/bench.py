@@ -24,6 +24,7 @@ from pathlib import Path
 
 from graders.catalog import Kata, topic_meta
 from graders.runner import RunReport, run_pytest
+from graders.warm import Warm
 
 
 @dataclass
@@ -33,6 +34,7 @@ class KataTiming:
     tests_s: float
     alone_s: float | None
     ok: bool
+    warm_s: float | None = None
 
 
 def bench(
@@ -62,14 +64,20 @@ def _bench_topic(
     topic_wall = time.perf_counter() - start
     timings = [_timing(kata, report, _alone_wall(root, kata, impl) if alone else None) for kata in members]
     startup = topic_wall - sum(t.in_topic_s for t in timings)
+    warm = Warm(root)
+    if alone:
+        warm.preload(topic)
+        for t in timings:
+            t.warm_s = _alone_wall(root, t.kata, impl, warm) if warm.usable else None
 
     echo(f"\n### {topic} (against {impl})\n")
-    echo("| kata | tests (s) | in topic run (s) | alone, imports included (s) | result |")
-    echo("|---|---:|---:|---:|---|")
+    echo("| kata | tests (s) | in topic run (s) | alone, imports included (s) | warm re-run (s) | result |")
+    echo("|---|---:|---:|---:|---:|---|")
     for t in timings:
         shown_alone = f"{t.alone_s:.2f}" if t.alone_s is not None else "-"
+        shown_warm = f"{t.warm_s:.2f}" if t.warm_s is not None else "-"
         echo(
-            f"| {t.kata.name} | {t.tests_s:.2f} | {t.in_topic_s:.2f} | {shown_alone} | "
+            f"| {t.kata.name} | {t.tests_s:.2f} | {t.in_topic_s:.2f} | {shown_alone} | {shown_warm} | "
             f"{'ok' if t.ok else 'FAILING'} |"
         )
 
@@ -100,6 +108,12 @@ def _bench_topic(
             f"{topic}, each kata alone: median {statistics.median(walls):.2f} s, max {max(walls):.2f} s; "
             f"a fresh interpreter spends {floor:.2f} s importing {', '.join(meta.get('imports', [])) or '-'}"
         )
+        warmed = [t for t in timings if t.warm_s is not None]
+        quick = sum(t.warm_s <= 1.5 * t.tests_s + 0.5 for t in warmed)
+        echo(
+            f"{topic}, warm re-runs (katas watch): {quick} of {len(warmed)} within 1.5 × tests + 0.5 s"
+            + (f"; {warm.note}" if warm.note else "")
+        )
     return ok
 
 
@@ -111,9 +125,9 @@ def _timing(kata: Kata, report: RunReport, alone_s: float | None) -> KataTiming:
     return KataTiming(kata, report.collect_s.get(key, 0.0) + tests, tests, alone_s, ok)
 
 
-def _alone_wall(root: Path, kata: Kata, impl: str) -> float:
+def _alone_wall(root: Path, kata: Kata, impl: str, warm: Warm | None = None) -> float:
     start = time.perf_counter()
-    run_pytest(root, [kata.dir], impl=impl)
+    run_pytest(root, [kata.dir], impl=impl, warm=warm)
     return time.perf_counter() - start
 
 
