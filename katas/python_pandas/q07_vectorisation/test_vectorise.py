@@ -5,8 +5,11 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, numbers
 
 BIG = 1_000_000
 SLICE = 10_000  # .apply is timed on this many rows and scaled to BIG
@@ -55,9 +58,10 @@ def check_scores(got, df, where):
     expected_total = np.array([t for t, _ in pairs], dtype=float)
     expected_tier = [tier for _, tier in pairs]
     total = got["total"].to_numpy(dtype=float)
-    bad = np.flatnonzero(~np.isclose(total, expected_total, rtol=1e-12, atol=0))
+    bad = np.flatnonzero(total != expected_total)
     assert bad.size == 0, (
-        f"{where}: total differs in {bad.size} rows, first at position {bad[0]}: {total[bad[0]]} vs {expected_total[bad[0]]}"
+        f"{where}: total differs in {bad.size} rows, first at position {bad[0]}: got {total[bad[0]]!r}, score_row "
+        f"gives {expected_total[bad[0]]!r} (price * quantity first, then * 0.9 for members; compared bit for bit)"
     )
     tiers = [str(t) for t in got["tier"].tolist()]
     wrong = [k for k, (a, b) in enumerate(zip(tiers, expected_tier, strict=True)) if a != b]
@@ -128,3 +132,34 @@ def test_at_least_20x_faster_than_apply(vec):
         f"({apply_estimate / mine:.1f}x): at least {SPEEDUP}x is expected from vectorised code"
     )
     check_scores(vec.add_scores(big.iloc[-2000:]), big.iloc[-2000:], "add_scores(the last 2,000 big rows)")
+
+
+ORDERS = hs.lists(
+    hs.tuples(
+        numbers(
+            "float",
+            min_value=0.0,
+            max_value=1e5,
+            edges=(0.01, 1000.0, 100.0, 99.99, 1000 / 9, 1e4 / 9, 250.0),
+        ),
+        hs.integers(0, 40),
+        hs.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@kata_settings(max_examples=40)
+@given(rows=ORDERS, shuffled=hs.booleans())
+def test_equal_to_apply_on_edge_orders(vec, rows, shuffled):
+    """Prices at and around the tier bounds, zero quantities, prices whose discount lands near a bound."""
+    df = pd.DataFrame(rows, columns=["price", "quantity", "member"]).astype(
+        {"quantity": "int64", "member": bool}
+    )
+    if shuffled:
+        df.index = pd.Index(list(range(len(df)))[::-1], name="order_id")
+    before = df.copy()
+    got = vec.add_scores(df)
+    assert_frame_equal(df, before, where="the input after add_scores (it must not change)")
+    check_scores(got, df, "add_scores(the drawn orders)")
