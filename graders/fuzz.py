@@ -624,15 +624,18 @@ def fuzz(
 
 
 def _generate(op, mode, max_examples: int, send) -> None:
-    """Hypothesis-generated cases for one operation and mode: derandomised, bounded, never shrunk."""
+    """Hypothesis-generated cases for one operation and mode: derandomised, bounded, no database, never shrunk
+    (a problem is reported with the request that showed it, and the run moves on)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
 
-    from graders.strategies import kata_settings
-
     @given(case=op.as_strategy(generation_mode=mode))
     @settings(
-        parent=kata_settings(max_examples=max_examples),
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )

@@ -4,6 +4,9 @@
 - `asgi`: call an ASGI app (FastAPI) in-process through httpx's ASGI transport, without a server.
 - `live_server`: run an ASGI app under a real uvicorn server on 127.0.0.1 and a free port, in a thread that is
   always stopped at the end of the test.
+- `virtual_time`: `virtual_time(main)` runs the coroutine function `main` on an event loop with a virtual clock
+  (asyncio timers and `loop.time()` jump ahead instead of sleeping; a call in a worker thread takes no virtual
+  time), so timing rules are tested exactly and the same way on every machine.
 - Every test must leave no thread behind (servers, pools, batchers): checked after each test.
 - Tests marked `@pytest.mark.docker` are skipped, with the reason, where no Docker engine answers.
 """
@@ -143,6 +146,76 @@ def serve(app, *, startup_timeout: float = 10.0):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class VirtualClockLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock only moves when the loop would otherwise sleep.
+
+    When no callback is ready, no I/O is pending and no worker thread is busy, the loop jumps its clock straight to
+    the next timer instead of waiting: `asyncio.sleep(0.25)`, `asyncio.wait_for(..., 0.25)` and `loop.time()` all
+    follow that clock, so a 250 ms window takes no real time and every run sees the same times. While a call runs
+    in a worker thread (`asyncio.to_thread`, `run_in_executor`) the clock stands still and the loop waits for the
+    thread in real time: a model call takes no virtual time. Code that reads `time.monotonic()` instead of the
+    loop's clock does not see virtual time.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._virtual_now = 0.0
+        self._busy_threads = 0
+        real_select = self._selector.select
+
+        def select(timeout=None):
+            if timeout is not None and timeout <= 0:
+                return real_select(0)
+            if self._busy_threads:
+                return real_select(None)  # a worker thread wakes the loop when it is done
+            if timeout is None:
+                return real_select(None)
+            events = real_select(0)
+            if not events:
+                self._virtual_now += timeout  # nothing to do until the next timer: jump to it
+            return events
+
+        self._selector.select = select
+
+    def time(self) -> float:
+        return self._virtual_now
+
+    def run_in_executor(self, executor, func, *args):
+        future = super().run_in_executor(executor, func, *args)
+        self._busy_threads += 1
+
+        def done(_future):
+            self._busy_threads -= 1
+
+        future.add_done_callback(done)
+        return future
+
+
+def run_on_virtual_clock(main, *, timeout: float = 30.0):
+    """Run the coroutine function `main` on a VirtualClockLoop; a real-time `timeout` guards against a hang."""
+    with asyncio.Runner(loop_factory=VirtualClockLoop) as runner:
+        loop = runner.get_loop()
+        watchdog = threading.Timer(timeout, lambda: loop.call_soon_threadsafe(_cancel_all, loop))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return runner.run(main())
+        finally:
+            watchdog.cancel()
+            watchdog.join()
+
+
+def _cancel_all(loop) -> None:
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+
+
+@pytest.fixture
+def virtual_time():
+    """`virtual_time(main)` runs `await main()` on an event loop with a virtual clock (see VirtualClockLoop)."""
+    return run_on_virtual_clock
 
 
 @pytest.fixture(scope="session")
