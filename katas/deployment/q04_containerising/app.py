@@ -1,7 +1,11 @@
 """The Flask service this kata packages (given: you write only the Dockerfile).
 
-A deliberately tiny rule-based iris model keeps the image small; the container serves it with gunicorn.
+A deliberately tiny rule-based iris model keeps the image small; the container serves it with gunicorn. Like every
+service in this topic it validates its input: a bad body is a 400, never a 500.
 """
+
+import json
+import math
 
 from flask import Flask, jsonify, request
 
@@ -15,6 +19,15 @@ def predict_one(features: list[float]) -> int:
     return 1 if petal_width < 1.75 else 2
 
 
+def _is_number(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 @app.get("/healthz")
 def healthz():
     return jsonify({"status": "ok"})
@@ -22,8 +35,11 @@ def healthz():
 
 @app.post("/predict")
 def predict():
-    body = request.get_json(silent=True)
+    try:
+        body = json.loads(request.get_data())
+    except (ValueError, RecursionError):  # malformed, not UTF-8, or nested too deep
+        body = None
     features = body.get("features") if isinstance(body, dict) else None
-    if not isinstance(features, list) or len(features) != 4:
-        return jsonify({"error": "'features' must be a list of 4 numbers"}), 400
+    if not isinstance(features, list) or len(features) != 4 or not all(_is_number(v) for v in features):
+        return jsonify({"error": "'features' must be a list of 4 finite numbers"}), 400
     return jsonify({"prediction": predict_one(features)})
