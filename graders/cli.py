@@ -206,12 +206,18 @@ def _loop(name: str):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="katas", description="ds-katas: the learner's loop and the graders."
+        prog="katas",
+        description="ds-katas: the learner's loop. Maintainers' and instructors' commands: `katas dev`.",
     )
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    team: list[tuple[str, str]] = []  # (command, help) of the maintainers' and instructors' commands
 
     def add(name: str, func, help_: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_, description=help_)
+        # Learners' commands are listed in `katas --help`; the others in `katas dev` (they run the same way).
+        for_team = help_.startswith(("maintainers:", "instructors:")) or name in TEAM_COMMANDS
+        sub = commands.add_parser(name, description=help_, **({} if for_team else {"help": help_}))
+        if for_team:
+            team.append((name, help_))
         sub.set_defaults(func=func)
         return sub
 
@@ -345,8 +351,27 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--topics", nargs="+", required=True, help="the template's topics")
     publish.add_argument("--base", default="main", help="the template's branch the solutions build on")
     publish.add_argument("--branch", default="solutions")
-    add("manifest", _manifest, "rewrite graders/manifest.json (sha256 of protected files and stubs)")
+    add(
+        "manifest",
+        _manifest,
+        "maintainers: rewrite graders/manifest.json (sha256 of protected files and stubs)",
+    )
+
+    def show_team(_root: Path, _args: argparse.Namespace) -> int:
+        print("Maintainers' and instructors' commands (`katas COMMAND --help` for each):")
+        for name, help_ in team:
+            print(
+                f"  {name:18} {help_.split(': ', 1)[-1] if help_.startswith(('maintainers:', 'instructors:')) else help_}"
+            )
+        return 0
+
+    commands.add_parser("dev", help="the maintainers' and instructors' commands").set_defaults(func=show_team)
     return parser
+
+
+# Listed under `katas dev` rather than in the learner's `katas --help`.
+TEAM_COMMANDS = {"verify", "mutate", "bench", "classroom", "export-template", "manifest", "diagnoses",
+                 "grade-class", "publish-solutions", "solutions-branch"}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,3 +219,13 @@ def test_bench_charges_each_kata_its_collection_and_tests_and_judges_the_budget(
     within = katas(mini_repo, "bench", "--strict", "--no-alone", "katas/python_pandas")
     assert within.returncode == 0, within.stdout + within.stderr
     assert "within" in within.stdout and "topic ≤ 60 s" in within.stdout
+
+
+def test_help_is_for_learners_and_dev_lists_the_rest(repo):
+    learner = katas(repo, "--help").stdout
+    for command in ("next", "check", "watch", "hint", "diff", "reset", "doctor"):
+        assert f"    {command} " in learner
+    assert "verify" not in learner and "mutate" not in learner and "katas dev" in learner
+    team = katas(repo, "dev").stdout
+    for command in ("verify", "mutate", "bench", "manifest", "grade-class", "publish-solutions", "diagnoses"):
+        assert f"  {command} " in team
