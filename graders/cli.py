@@ -207,7 +207,7 @@ def _loop(name: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="katas",
-        description="ds-katas: the learner's loop. Maintainers' and instructors' commands: `katas dev`.",
+        description="The learner's loop. Maintainers and instructors: `katas dev`.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     team: list[tuple[str, str]] = []  # (command, help) of the maintainers' and instructors' commands
