@@ -3,8 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, mixed_frames
 
 
 @pytest.fixture
@@ -31,12 +34,29 @@ def readme_frame():
     return pd.DataFrame({"name": list("abcde"), "score": [5, 9, 2, 7, 4]}, index=[40, 10, 30, 50, 20])
 
 
+def _cell(call, where, kind):
+    """Call a cell getter; an IndexError or KeyError means the wrong indexer: say so."""
+    try:
+        return call()
+    except (IndexError, KeyError) as err:
+        other, read_as = (".iloc", "positions") if kind == "labels" else (".loc", "labels")
+        pytest.fail(
+            f"{where} raised {type(err).__name__}: {err}: the arguments are {kind}, {other} reads {read_as}"
+        )
+
+
 def test_readme_examples(sel):
     df = readme_frame()
     assert sel.rows_by_label(df, 10, 50).index.tolist() == [10, 30, 50], "rows_by_label(df, 10, 50)"
     assert sel.rows_by_position(df, 1, 3).index.tolist() == [10, 30], "rows_by_position(df, 1, 3)"
-    assert sel.cell_by_label(df, 30, "score") == 2, "cell_by_label(df, 30, 'score')"
-    assert sel.cell_by_position(df, -1, 0) == "e", "cell_by_position(df, -1, 0)"
+    label_cell = _cell(lambda: sel.cell_by_label(df, 30, "score"), "cell_by_label(df, 30, 'score')", "labels")
+    assert label_cell == 2, (
+        f"cell_by_label(df, 30, 'score') = {label_cell!r}, expected 2 (the row labelled 30)"
+    )
+    position_cell = _cell(lambda: sel.cell_by_position(df, -1, 0), "cell_by_position(df, -1, 0)", "positions")
+    assert position_cell == "e", (
+        f"cell_by_position(df, -1, 0) = {position_cell!r}, expected 'e' (the last row)"
+    )
     assert sel.last_rows(df, 2).index.tolist() == [50, 20], "last_rows(df, 2)"
     assert sel.filter_rows(df, "score", 4, ["score", "name"]).index.tolist() == [40, 10, 50], (
         "filter_rows(...)"
@@ -103,7 +123,7 @@ def test_last_rows(sel, n):
 def test_filter_rows(sel, seed):
     df = random_frame(seed)
     before = df.copy()
-    threshold = float(np.median(df["score"]))
+    threshold = sorted(df["score"].tolist())[len(df) // 2]  # a value in the column: rows equal to it are out
     got = sel.filter_rows(df, "score", threshold, ["city", "age"])
     keep = [k for k, s in enumerate(df["score"].tolist()) if s > threshold]
     assert_frame_equal(
@@ -128,3 +148,42 @@ def test_with_value_copies(sel, seed):
     assert got["city"].tolist()[i] == "Rome" and got.shape == df.shape, (
         "with_value(df, label, 'city', 'Rome')"
     )
+
+
+FRAMES = hs.one_of(
+    mixed_frames(kinds=("int", "float", "str", "bool"), min_rows=1, max_rows=8, index="shuffled"),
+    mixed_frames(kinds=("int", "float", "str", "bool"), min_rows=1, max_rows=8, index="text"),
+)
+
+
+@kata_settings(max_examples=40)
+@given(df=FRAMES, picks=hs.lists(hs.integers(0, 7), min_size=4, max_size=4))
+def test_selection_properties(sel, df, picks):
+    """Labels that are not positions (shuffled integers or unicode text), gaps, ties, a single row."""
+    before = df.copy()
+    n, m = len(df), df.shape[1]
+    i, j = sorted(p % n for p in picks[:2])
+    start, stop = sorted(p % (n + 1) for p in picks[2:])
+    labels = df.index.tolist()
+    got = sel.rows_by_label(df, labels[i], labels[j])
+    assert_frame_equal(
+        got, df.take(range(i, j + 1)), where=f"rows_by_label(df, {labels[i]!r}, {labels[j]!r})"
+    )
+    got = sel.rows_by_position(df, start, stop)
+    assert_frame_equal(got, df.take(range(start, stop)), where=f"rows_by_position(df, {start}, {stop})")
+    got = sel.last_rows(df, stop)
+    assert_frame_equal(got, df.take(range(n - stop, n)), where=f"last_rows(df, {stop})")
+    column = picks[3] % m
+    expected = df.iloc[:, column].tolist()[i]
+    for where, value in (
+        (
+            f"cell_by_label(df, {labels[i]!r}, {df.columns[column]!r})",
+            sel.cell_by_label(df, labels[i], df.columns[column]),
+        ),
+        (f"cell_by_position(df, {i}, {column})", sel.cell_by_position(df, i, column)),
+        (f"cell_by_position(df, {i - n}, {column - m})", sel.cell_by_position(df, i - n, column - m)),
+    ):
+        assert value == expected or (pd.isna(value) and pd.isna(expected)), (
+            f"{where} = {value!r}, expected {expected!r}"
+        )
+    assert_frame_equal(df, before, where="the input frame (it must not change)")
