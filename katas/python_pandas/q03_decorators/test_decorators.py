@@ -4,6 +4,10 @@ import random
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
+
+from graders.strategies import kata_settings, words
 
 
 @pytest.fixture
@@ -119,6 +123,36 @@ def test_retry_random_plans(deco):
         )
 
 
+def test_retry_default_is_every_exception(deco):
+    fetch, calls = _flaky(2, error=ValueError)
+    try:
+        result = deco.retry(3)(fetch)(4)
+    except ValueError as err:
+        pytest.fail(f"retry(3) without `exceptions` retries any Exception, but the ValueError {err} escaped")
+    assert result == 8 and len(calls) == 3, (
+        f"retry(3) without `exceptions`: 2 ValueErrors then a success should take 3 calls, took {len(calls)}"
+    )
+    fetch, calls = _flaky(5, error=KeyError)
+    with pytest.raises(KeyError):
+        deco.retry(2)(fetch)(1)
+    assert len(calls) == 2, f"retry(2) makes 2 attempts in all, it made {len(calls)}"
+    fetch, calls = _flaky(1, error=KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        deco.retry(3)(fetch)(1)
+    assert len(calls) == 1, "KeyboardInterrupt is not an Exception: the default does not retry it"
+
+
+def test_retry_does_not_wait(deco):
+    fetch, calls = _flaky(10, error=TimeoutError)
+    start = time.perf_counter()
+    with pytest.raises(TimeoutError):
+        deco.retry(5, TimeoutError)(fetch)(1)
+    elapsed = time.perf_counter() - start
+    assert len(calls) == 5 and elapsed < 0.5, (
+        f"5 failing attempts took {elapsed:.2f} s: no waiting between attempts (no sleep, no back-off)"
+    )
+
+
 @pytest.mark.parametrize("times", [0, -2])
 def test_retry_rejects_bad_times(deco, times):
     with pytest.raises(ValueError):
@@ -186,4 +220,35 @@ def test_memoize_random_and_separate_caches(deco):
     assert a.misses == len(seen) and a.hits == 200 - len(seen), f"a: hits {a.hits}, misses {a.misses}"
     assert b.misses == len({x for x, _ in seen}) and b.hits + b.misses == 200, (
         "each decorated function has its own cache and counters"
+    )
+
+
+CALLS = hs.lists(
+    hs.tuples(hs.one_of(hs.integers(-3, 3), words(1, 2)), hs.sampled_from([None, 0, "x", (1, 2)])),
+    max_size=25,
+)
+
+
+@kata_settings(max_examples=60)
+@given(calls=CALLS)
+def test_memoize_properties(deco, calls):
+    """Any sequence of calls: one computation per distinct (args, kwargs), hits + misses = calls."""
+    ran = []
+
+    @deco.memoize
+    def describe(value, extra=None):
+        ran.append((value, extra))
+        return None if value == 0 else (value, extra)  # None is a result worth caching too
+
+    distinct = []
+    for value, extra in calls:
+        got = describe(value) if extra is None else describe(value, extra=extra)
+        assert got == (None if value == 0 else (value, extra)), (
+            f"describe({value!r}, extra={extra!r}) = {got!r}"
+        )
+        if (value, extra) not in distinct:
+            distinct.append((value, extra))
+    assert ran == distinct, f"the original should run once per distinct call, in call order: ran {ran}"
+    assert (describe.hits, describe.misses) == (len(calls) - len(distinct), len(distinct)), (
+        f"{len(calls)} calls, {len(distinct)} distinct: hits, misses = {describe.hits}, {describe.misses}"
     )
