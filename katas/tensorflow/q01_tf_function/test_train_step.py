@@ -60,6 +60,33 @@ def test_eager_step_updates_like_gradient_descent(ts):
         )
 
 
+def test_eager_step_runs_the_model_in_training_mode(ts):
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential(
+        [
+            keras.Input((10,)),
+            keras.layers.Dense(16),
+            keras.layers.BatchNormalization(),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(3),
+        ]
+    )
+    reference = _twin(model)
+    x, y = _batch(5)
+    x = x * 3.0 + 2.0  # batch statistics far from the initial moving mean 0 and variance 1
+    expected_loss = float(LOSS(y, reference(x, training=True)))
+    bn = model.layers[1]
+    moving_mean = bn.moving_mean.numpy().copy()
+    loss = ts.train_step(model, keras.optimizers.SGD(0.1), LOSS, x, y)
+    assert float(loss) == pytest.approx(expected_loss, rel=1e-5), (
+        "the loss differs from model(x, training=True)'s: run the model with training=True "
+        "(BatchNormalization then normalises with the batch's own statistics)"
+    )
+    assert not np.array_equal(bn.moving_mean.numpy(), moving_mean), (
+        "BatchNormalization's moving mean did not move: run the model with training=True"
+    )
+
+
 def test_graph_step_gives_the_eager_numbers(ts):
     eager_model = _model(2)
     graph_model = _twin(eager_model)

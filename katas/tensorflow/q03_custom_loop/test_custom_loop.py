@@ -22,11 +22,18 @@ def digits():
     return (x[order] / 16.0).astype("float32"), y[order].astype("int64")
 
 
-def _model(seed: int) -> keras.Model:
+def _model(seed: int, batch_norm: bool = False) -> keras.Model:
     keras.utils.set_random_seed(seed)
-    return keras.Sequential(
-        [keras.Input((64,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10)]
-    )
+    if batch_norm:  # training=True matters: batch statistics in the step, moving ones otherwise
+        # (No bias before BatchNorm: it would get only round-off gradients, which Adam magnifies.)
+        hidden = [
+            keras.layers.Dense(32, use_bias=False),
+            keras.layers.BatchNormalization(),
+            keras.layers.Activation("relu"),
+        ]
+    else:
+        hidden = [keras.layers.Dense(32, activation="relu")]
+    return keras.Sequential([keras.Input((64,)), *hidden, keras.layers.Dense(10)])
 
 
 def _dataset(x, y, batch=64):
@@ -74,17 +81,23 @@ def test_returns_one_value_per_epoch_and_trains_every_variable(loop, digits):
 
 def test_numbers_equal_a_reference_loop(loop, digits):
     x, y = digits
-    model = _model(1)
+    model = _model(1, batch_norm=True)
     twin = keras.models.clone_model(model)
     twin.set_weights(model.get_weights())
-    dataset = _dataset(x[:256], y[:256])
-    history = loop.train(model, dataset, keras.optimizers.Adam(0.01), LOSS, epochs=2)
+    dataset = _dataset(x[:250], y[:250])  # batches of 64, 64, 64 and 58 rows: uneven on purpose
+    optimizer = keras.optimizers.Adam(0.01)
+    history = loop.train(model, dataset, optimizer, LOSS, epochs=2)
+    steps = int(keras.ops.convert_to_numpy(optimizer.iterations))
+    assert steps == 8, (
+        f"the optimizer passed in made {steps} steps for 2 epochs of 4 batches: use it, not another"
+    )
     expected = _reference(twin, dataset, keras.optimizers.Adam(0.01), epochs=2)
     np.testing.assert_allclose(
         history["loss"],
         expected["loss"],
         rtol=1e-4,
-        err_msg="per-epoch loss: the mean of that epoch's batch losses",
+        err_msg="per-epoch loss: the mean of that epoch's batch losses (each batch counts once), "
+        "computed with model(x, training=True)",
     )
     np.testing.assert_allclose(
         history["accuracy"],
