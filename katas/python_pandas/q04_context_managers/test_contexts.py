@@ -6,6 +6,10 @@ import sqlite3
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
+
+from graders.strategies import kata_settings, texts
 
 
 @pytest.fixture
@@ -67,6 +71,20 @@ def test_transaction_database_errors_propagate(ctx, db):
         conn.execute("INSERT INTO accounts VALUES ('bob', 1)")  # duplicate primary key
     assert rows(observer) == [("bob", 100)] and rows(conn) == [("bob", 100)], (
         "the first insert must be rolled back"
+    )
+
+
+def test_transaction_rolls_back_on_keyboard_interrupt(ctx, db):
+    conn, observer = db
+    with pytest.raises(KeyboardInterrupt), ctx.transaction(conn):
+        conn.execute("INSERT INTO accounts VALUES ('ada', 100)")
+        raise KeyboardInterrupt  # Ctrl-C half-way: not an Exception, but the block still raised
+    assert not conn.in_transaction, (
+        "after a KeyboardInterrupt in the block the transaction should be rolled back (catch BaseException, "
+        "or use try/except/else), not left open"
+    )
+    assert rows(conn) == [("bob", 100)] and rows(observer) == [("bob", 100)], (
+        "nothing of the block may remain"
     )
 
 
@@ -151,3 +169,25 @@ def test_timer_on_exceptions(ctx):
     assert isinstance(t.elapsed, float) and t.elapsed >= 0.008, (
         f"elapsed must be set even when the block raises: {t.elapsed!r}"
     )
+
+
+NAMES = [PREFIX + s for s in ("HOME", "DEBUG", "A", "B")]
+VALUES = hs.one_of(hs.none(), hs.just(""), texts(0, 8, exclude="\x00"))
+
+
+@kata_settings(max_examples=60)
+@given(plan=hs.dictionaries(hs.sampled_from(NAMES), VALUES, min_size=1), fail=hs.booleans())
+def test_temp_env_properties(ctx, clean_env, plan, fail):
+    """Empty strings, unicode, whitespace and '=' in values; None unsets; every exit restores."""
+    try:
+        with ctx.temp_env(**plan):
+            for name, value in plan.items():
+                assert os.environ.get(name) == value, (
+                    f"inside temp_env(**{plan}): {name}={os.environ.get(name)!r}, expected {value!r}"
+                    + (" ('' is a value: set it, only None unsets)" if value == "" else "")
+                )
+            if fail:
+                raise Boom()
+    except Boom:
+        pass
+    assert _env() == clean_env, f"after temp_env(**{plan}) (raised: {fail}): " + _diff(clean_env)
