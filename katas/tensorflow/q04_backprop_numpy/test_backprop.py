@@ -44,7 +44,9 @@ def test_forward_and_loss_match_tensorflow(bp, seed):
     np.testing.assert_allclose(
         probs, expected_probs, rtol=1e-9, atol=1e-12, err_msg="forward() probabilities"
     )
-    assert bp.cross_entropy(probs, y) == pytest.approx(expected_loss, rel=1e-9), "cross_entropy()"
+    loss = bp.cross_entropy(probs, y)
+    assert isinstance(loss, float), f"cross_entropy() should return a Python float, got {type(loss).__name__}"
+    assert loss == pytest.approx(expected_loss, rel=1e-9), "cross_entropy()"
 
 
 def test_softmax_is_stable_for_large_logits(bp):
@@ -67,6 +69,22 @@ def test_gradients_equal_gradient_tape(bp, seed):
         np.testing.assert_allclose(
             got, expected[key], rtol=1e-7, atol=1e-12, err_msg=f"d{key} vs GradientTape"
         )
+
+
+def test_relu_derivative_is_zero_exactly_at_zero(bp):
+    params, x, y = _problem(5, n=10)
+    params["b1"][::2] = 0.0  # every other hidden unit without bias...
+    x[[1, 4, 7]] = 0.0  # ...and three all-zero rows: z1 == 0 exactly for those rows and units
+    _, cache = bp.forward(params, x)
+    grads = bp.backward(params, cache, y)
+    _, _, expected = _tape(params, x, y)  # TensorFlow's ReLU gradient is 0 at 0 too
+    np.testing.assert_allclose(
+        np.asarray(grads["b1"]),
+        expected["b1"],
+        rtol=1e-7,
+        atol=1e-12,
+        err_msg="db1 where z1 == 0: the ReLU's derivative is 1 only where z1 > 0 (0 at exactly 0)",
+    )
 
 
 def test_gradients_equal_finite_differences(bp):
