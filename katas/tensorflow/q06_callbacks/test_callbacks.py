@@ -38,7 +38,7 @@ def test_logger_writes_one_json_line_per_epoch(cbs, tmp_path):
 def test_logger_starts_a_fresh_file_for_each_training(cbs, tmp_path):
     path = tmp_path / "log.jsonl"
     path.write_text('{"epoch": 99, "loss": 0, "val_loss": 0}\n')
-    logger = cbs.EpochLogger(path)
+    logger = cbs.EpochLogger(str(path))  # a str this time: both str and Path are allowed
     logger.on_train_begin({})
     logger.on_epoch_end(0, {"loss": 0.5, "val_loss": 0.25})
     assert _read_log(path) == [{"epoch": 1, "loss": 0.5, "val_loss": 0.25}], "on_train_begin empties the log"
