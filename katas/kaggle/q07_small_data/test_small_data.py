@@ -3,10 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, learning_curve
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import StratifiedKFold
 
 CS = [1.0, 0.001, 10000.0, 0.1, 0.01]
 
@@ -24,13 +21,6 @@ def _small(seed, n=80, p=30):
     return X, y
 
 
-def _reference_C(X, y, Cs, seed):
-    pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-    cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-    grid = GridSearchCV(pipe, {"logisticregression__C": sorted(Cs)}, cv=cv, scoring="neg_log_loss").fit(X, y)
-    return grid.best_params_["logisticregression__C"]
-
-
 def test_make_model(small):
     model = small.make_model(0.3)
     steps = [type(step).__name__ for step in model]
@@ -38,14 +28,22 @@ def test_make_model(small):
     assert model[-1].C == 0.3 and model[-1].max_iter == 1000
 
 
-@pytest.mark.parametrize("seed", [1])
-def test_choose_C_matches_reference(small, seed):
+FINE = [0.3, 0.05, 0.2, 0.1, 0.02, 0.5]
+
+
+# (seed, candidate Cs, the C with the best 5-fold log loss), worked out once. On seeds 4 and 5 the data are built so
+# that accuracy as the score, unshuffled folds, or folds seeded with 0 would each pick another C.
+CHOSEN = [(1, CS, 0.1), (4, FINE, 0.2), (5, FINE, 0.1)]
+
+
+@pytest.mark.parametrize(("seed", "Cs", "expected"), CHOSEN)
+def test_choose_C_by_cross_validated_log_loss(small, seed, Cs, expected):
     X, y = _small(seed)
-    got = small.choose_C(X, y, CS, seed=seed)
-    expected = _reference_C(X, y, CS, seed)
+    got = small.choose_C(X, y, Cs, seed=seed)
     assert type(got) is float, f"return a float, got {type(got).__name__}"
-    assert got == expected, f"chose C={got}, the cross-validated log loss prefers C={expected}"
-    assert got <= 1.0, f"with 80 rows and 30 features, CV should prefer strong regularisation, got C={got}"
+    assert got == expected, (
+        f"chose C={got}; the log loss over StratifiedKFold(5, shuffle=True, random_state={seed}) prefers C={expected}"
+    )
 
 
 def test_ties_go_to_the_smallest_C(small):
@@ -58,21 +56,21 @@ def test_ties_go_to_the_smallest_C(small):
 def test_learning_curve_and_gap(small):
     X, y = _small(3, n=150, p=40)
     sizes = [30, 60, 90, 120]
-    chosen = small.choose_C(X, y, CS, seed=3)
+    chosen = 0.1  # what the cross-validated log loss picks from CS on these data
     table = small.learning_curve_table(small.make_model(chosen), X, y, sizes, seed=3)
     assert list(table.columns) == ["train_size", "train_score", "cv_score"], f"columns {list(table.columns)}"
-    cv = StratifiedKFold(5, shuffle=True, random_state=3)
-    ref_sizes, ref_train, ref_cv = learning_curve(
-        make_pipeline(StandardScaler(), LogisticRegression(C=chosen, max_iter=1000)),
-        X,
-        y,
-        train_sizes=sizes,
-        cv=cv,
-        scoring="accuracy",
-    )
-    expected = pd.DataFrame(
-        {"train_size": ref_sizes, "train_score": ref_train.mean(1), "cv_score": ref_cv.mean(1)}
-    )
+    # learning_curve, by hand: in each fold, the model fitted on the first n of that fold's training rows is
+    # scored on those n rows and on the fold's test rows; the scores are averaged over the folds
+    rows = []
+    for n in sizes:
+        train_scores, cv_scores = [], []
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=3).split(X, y):
+            part = train[:n]
+            fitted = small.make_model(chosen).fit(X[part], y[part])
+            train_scores.append(np.mean(fitted.predict(X[part]) == y[part]))
+            cv_scores.append(np.mean(fitted.predict(X[test]) == y[test]))
+        rows.append((n, np.mean(train_scores), np.mean(cv_scores)))
+    expected = pd.DataFrame(rows, columns=["train_size", "train_score", "cv_score"])
     pd.testing.assert_frame_equal(table.reset_index(drop=True), expected, check_dtype=False, rtol=1e-12)
     gap = table["train_score"].iloc[-1] - table["cv_score"].iloc[-1]
     assert gap < 0.25, f"with the chosen C={chosen}, the train–CV gap at {sizes[-1]} rows is {gap:.2f}"
