@@ -75,7 +75,7 @@ TAGGED = sql_rows({"team": "text", "level": "int"}, max_size=10, nulls=["team"],
 )
 
 
-@kata_settings(max_examples=60)
+@kata_settings(max_examples=40)
 @given(TAGGED)
 def test_tags_by_properties(cont, tagged):
     base, tag_lists = tagged
@@ -347,7 +347,7 @@ def test_index_by_groups_in_order(cont):
         assert records == before, "index_by changed its input"
 
 
-@kata_settings(max_examples=60)
+@kata_settings(max_examples=40)
 @given(records=sql_rows({"id": "int", "team": "text", "level": "int"}, unique=["id"], as_dicts=True))
 def test_index_by_properties(cont, records):
     before = copy.deepcopy(records)
