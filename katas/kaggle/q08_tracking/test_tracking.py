@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "kata",
@@ -62,6 +62,10 @@ def test_code_version(tracking, repo, tmp_path):
     assert tracking.code_version(folder) == head, "a clean tree gives the commit hash"
     (folder / "train.py").write_text("print('changed')\n")
     assert tracking.code_version(folder) == f"{head}-dirty", "uncommitted edits must be marked -dirty"
+    (folder / "train.py").write_text("print('train')\n")
+    assert tracking.code_version(folder) == head, "the edit was undone: clean again"
+    (folder / "notes.txt").write_text("an untracked file\n")
+    assert tracking.code_version(folder) == f"{head}-dirty", "untracked files make the tree dirty too"
     plain = tmp_path / "not_a_repo"
     plain.mkdir()
     assert tracking.code_version(plain) == "unknown"
@@ -105,12 +109,12 @@ def test_log_is_complete_and_true(two_runs, tracking, titanic_dir, tmp_path):
     assert log["code_version"] == tracking.code_version(folder)
     train = pd.read_csv(titanic_dir / "train.csv")
     X = train.assign(IsFemale=(train["Sex"] == "female").astype(int))[tracking.FEATURES]
-    scores = cross_val_score(
-        RandomForestClassifier(**params, random_state=7),
-        X,
-        train["Survived"],
-        cv=StratifiedKFold(5, shuffle=True, random_state=7),
-    )
+    y = train["Survived"]
+    scores = []  # the README's cross-validation, fold by fold
+    for fit_rows, held_out in StratifiedKFold(5, shuffle=True, random_state=7).split(X, y):
+        forest = RandomForestClassifier(**params, random_state=7).fit(X.iloc[fit_rows], y.iloc[fit_rows])
+        scores.append(np.mean(forest.predict(X.iloc[held_out]) == y.iloc[held_out].to_numpy()))
+    scores = np.array(scores)
     assert abs(log["metrics"]["cv_accuracy_mean"] - scores.mean()) < 1e-12, (
         f"metrics {log['metrics']} vs {scores.mean()}"
     )
