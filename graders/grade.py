@@ -122,32 +122,9 @@ class GradeRun:
     stopped: bool = False
 
 
-def grade(
-    root: Path,
-    katas: list[Kata],
-    *,
-    impl: str | None = None,
-    extra_tests: Path | None = None,
-    echo: Callable[[str], None] = print,
-    submission: Path | None = None,
-    trusted: TrustedTree | None = None,
-    jobs: int = 1,
-    deadline_s: float | None = None,
-    protected_changes: list[str] | None = None,
-) -> list[KataGrade]:
-    """Grade `katas`; the learner files come from `submission` (default: `root`), everything else is trusted."""
-    return grade_run(
-        root,
-        katas,
-        impl=impl,
-        extra_tests=extra_tests,
-        echo=echo,
-        submission=submission,
-        trusted=trusted,
-        jobs=jobs,
-        deadline_s=deadline_s,
-        protected_changes=protected_changes,
-    ).grades
+def grade(root: Path, katas: list[Kata], **options) -> list[KataGrade]:
+    """The grades alone (see `grade_run` for the options and the whole run's findings)."""
+    return grade_run(root, katas, **options).grades
 
 
 def grade_run(
@@ -166,6 +143,7 @@ def grade_run(
     remove_extra_tests: bool = False,
     warm: bool = True,
 ) -> GradeRun:
+    """Grade `katas`; the learner files come from `submission` (default: `root`), everything else is trusted."""
     started = time.monotonic()
     deadline = started + deadline_s if deadline_s else None
     trusted = trusted or TrustedTree.of_repository(root)
