@@ -37,6 +37,7 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=(512, 8)).astype("float32")
 y = (x[:, 0] + x[:, 1] > 0).astype("int64")
 report["batch_sizes"] = [int(n) for n in learner.replica_batch_sizes(strategy, x, 32)]
+report["odd_batch_sizes"] = [int(n) for n in learner.replica_batch_sizes(strategy, x, 31)]
 model = learner.build_model(strategy)
 report["variables"] = [
     {"path": v.path, "kind": type(getattr(v, "value", v)).__name__,
@@ -96,6 +97,10 @@ def test_global_batch_is_split_between_replicas(report):
     assert report["batch_sizes"] == [16, 16], (
         f"a global batch of 32 should reach each of the 2 replicas as 16 rows, got {report['batch_sizes']}: "
         "batch the dataset by the global batch size; the strategy splits it"
+    )
+    assert report["odd_batch_sizes"] == [16, 15], (
+        f"a global batch of 31 rows should reach the 2 replicas as 16 + 15, got {report['odd_batch_sizes']}: "
+        "report the rows each replica actually received, in replica order"
     )
 
 
