@@ -117,6 +117,33 @@ def test_huge_payload_is_refused_before_parsing(client):
     _error_message(response)
 
 
+def test_extra_keys_are_ignored(client, iris_model):
+    response = client.post("/predict", json={"id": 7, "features": [6.3, 3.3, 6.0, 2.5], "note": None})
+    assert response.status_code == 200, (
+        f"keys besides 'features' are ignored, got {response.status_code}: {response.get_data(as_text=True)[:200]}"
+    )
+    assert response.get_json() == {"prediction": int(iris_model.predict([[6.3, 3.3, 6.0, 2.5]])[0])}
+
+
+def _padded(size: int) -> str:
+    """A valid body of exactly `size` bytes: the features and an ignored padding key."""
+    head = '{"features": [5.1, 3.5, 1.4, 0.2], "padding": "'
+    return head + "x" * (size - len(head) - 2) + '"}'
+
+
+def test_the_size_limit_is_16_kib_exactly(client):
+    limit = 16 * 1024
+    at_limit = client.post("/predict", data=_padded(limit), content_type="application/json")
+    assert at_limit.status_code == 200, (
+        f"a body of exactly 16 KiB ({limit} bytes) is allowed, got {at_limit.status_code}"
+    )
+    over = client.post("/predict", data=_padded(limit + 1), content_type="application/json")
+    assert over.status_code == 413, (
+        f"a body of {limit + 1} bytes (over 16 KiB) should be 413, got {over.status_code}"
+    )
+    _error_message(over)
+
+
 def test_get_is_not_allowed(client):
     response = client.get("/predict")
     assert response.status_code == 405, f"GET /predict should be 405, got {response.status_code}"

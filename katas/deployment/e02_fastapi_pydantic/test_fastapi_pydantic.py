@@ -68,6 +68,10 @@ def test_the_request_model_is_the_documented_contract(app_module, iris_model, as
     assert models["PredictRequest"].get("additionalProperties") is False, (
         "PredictRequest should forbid extra keys"
     )
+    answer = schema["paths"]["/predict"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer.get("$ref", "").endswith("/PredictResponse"), (
+        f"POST /predict should answer a PredictResponse (response_model=PredictResponse): its 200 schema is {answer}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,22 @@ def test_bad_bodies_are_400_naming_the_problem(client, body, named):
     assert named in message, f"the error for {shown} should mention {named!r}: got {message!r}"
 
 
+def test_the_view_is_csrf_exempt(project, iris_model):
+    """Programs post without a CSRF cookie: with Django's CSRF middleware on, the view must still answer."""
+    from django.test import Client, override_settings
+
+    project.configure()
+    project.set_model(iris_model)
+    middleware = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+    with override_settings(ROOT_URLCONF=project.__name__, MIDDLEWARE=middleware):
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        response = _post(client, json.dumps({"features": [6.3, 3.3, 6.0, 2.5]}))
+    assert response.status_code == 200, (
+        f"with CsrfViewMiddleware on, a POST without a CSRF token got {response.status_code}: "
+        "mark the API view @csrf_exempt"
+    )
+
+
 def _padded(size: int) -> str:
     """A valid body of exactly `size` bytes: the features and an ignored padding key."""
     head = '{"features": [5.1, 3.5, 1.4, 0.2], "padding": "'
