@@ -51,6 +51,13 @@ def test_weights_zero_and_one(rollout):
     for bad in (-0.1, 1.5):
         with pytest.raises(ValueError):
             _router(rollout, bad)
+    router = _router(rollout, 0.2)
+    for bad in (-0.01, 1.01):
+        with pytest.raises(ValueError, match=r".+"):
+            router.set_weight(bad)
+    assert sum(router.route(u) == "canary" for u in USERS[:2000]) / 2000 == pytest.approx(0.2, abs=0.04), (
+        "a refused set_weight leaves the weight as it was"
+    )
 
 
 def test_routing_is_sticky(rollout):
@@ -149,6 +156,32 @@ def test_a_healthy_canary_with_an_early_error_stays(rollout):
         f"2 errors in 500 requests ({router.error_rate:.1%}) is below the 5 % threshold"
     )
     assert abs(router.error_rate - 2 / 500) < 1e-9
+
+
+def test_rollback_happens_at_exactly_min_requests(rollout):
+    # 2 errors up front: 2/49 is above the 2 % threshold, but only the 50th request brings enough evidence.
+    router = rollout.CanaryRouter(
+        Tagged("stable"), Tagged("canary", fail_on={1, 2}), weight=1.0, error_threshold=0.02, min_requests=50
+    )
+    for user in USERS[:49]:
+        router.predict(user, [0.0] * 4)
+    assert not router.rolled_back, "49 canary requests are fewer than min_requests=50: no rollback yet"
+    router.predict(USERS[49], [0.0] * 4)
+    assert router.rolled_back, (
+        f"after the 50th canary request (min_requests=50) the error rate {router.error_rate:.3f} is above 0.02: "
+        "roll back when canary requests >= min_requests"
+    )
+
+
+def test_an_error_rate_equal_to_the_threshold_is_not_a_rollback(rollout):
+    # 2 errors in 20 requests is exactly the 10 % threshold: only a rate above it rolls back.
+    router = rollout.CanaryRouter(
+        Tagged("stable"), Tagged("canary", fail_on={1, 2}), weight=1.0, error_threshold=0.1, min_requests=20
+    )
+    for user in USERS[:20]:
+        router.predict(user, [0.0] * 4)
+    assert router.error_rate == pytest.approx(0.1)
+    assert not router.rolled_back, "an error rate equal to error_threshold is not above it: no rollback"
 
 
 def test_blue_green_deploy_switch_rollback(rollout):
