@@ -104,6 +104,20 @@ def test_zero_rows_stay_zero(ops, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_default_eps_normalises_tiny_rows(ops, dtype):
+    # The default eps is 1e-12: rows with norms 1e-3, 1e-6 and 1e-9 are all far above it and get norm 1.
+    x = torch.tensor([[6e-4, 8e-4], [6e-7, -8e-7], [-6e-10, 8e-10]], dtype=dtype)
+    ref = x.double().numpy()
+    expected = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    _check(
+        ops.normalize_rows(x),
+        expected,
+        dtype,
+        "normalize_rows with the default eps, row norms 1e-3/1e-6/1e-9",
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_normalize_rows_honours_eps(ops, dtype):
     # Row norms 0.25 (below eps), 0.5 (exactly eps), 5 (above) and 0.
     x = torch.tensor([[0.15, 0.2], [0.3, 0.4], [3.0, 4.0], [0.0, 0.0]], dtype=dtype)
