@@ -163,6 +163,17 @@ def test_a_callers_request_id_is_kept(setup):
     assert _log_lines(stream)[-1]["request_id"] == "trace-abc_123"
 
 
+@pytest.mark.parametrize("kept", ["Z", "a1-_" * 16], ids=["1-char", "64-chars"])
+def test_request_ids_of_1_and_64_characters_are_kept(setup, kept):
+    _, client, stream = setup
+    response = client.get("/healthz", headers={"X-Request-ID": kept})
+    assert response.headers.get("x-request-id") == kept, (
+        f"an X-Request-ID of {len(kept)} safe characters (1 to 64 are allowed) must be reused, "
+        f"got {response.headers.get('x-request-id')!r}"
+    )
+    assert _log_lines(stream)[-1]["request_id"] == kept
+
+
 @pytest.mark.parametrize("evil", ["a" * 65, "abc def", "abc\u2028injected", "x;rm -rf /", ""])
 def test_unsafe_request_ids_are_replaced(setup, evil):
     _, client, stream = setup
