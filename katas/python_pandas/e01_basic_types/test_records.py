@@ -1,6 +1,7 @@
 """Hidden-test style checks for python_pandas/e01: typed parsing of key=value records."""
 
 import random
+import re
 import string
 
 import pytest
@@ -77,13 +78,25 @@ def test_empty_fields_are_skipped(records):
 
 
 @pytest.mark.parametrize(
-    ("line", "named"),
-    [("a=1;oops;b=2", "oops"), ("a=1;=5", "=5"), ("x=1;y=2;x=3", "x")],
+    ("line", "named", "position"),
+    [
+        ("a=1;oops;b=2", "oops", 2),
+        ("a=1;=5", "=5", 2),
+        ("x=1;y=2;x=3", "x", 3),
+        ("oops", "oops", 1),
+        ("a=1;;;oops", "oops", 4),
+        (";x=1;;x=2", "x", 4),
+        ("a=1; ;=7;", "=7", 3),
+    ],
 )
-def test_bad_input_raises_value_error_naming_the_field(records, line, named):
+def test_bad_input_raises_value_error_naming_the_field(records, line, named, position):
     with pytest.raises(ValueError) as info:
         records.parse_record(line)
     assert named in str(info.value), f"the error should name the bad field {named!r}: got {info.value}"
+    assert re.search(rf"\bfield {position}\b", str(info.value)), (
+        f"parse_record({line!r}): the error should give the position 'field {position}' "
+        f"(counting the ';'-separated pieces from 1, empty ones included): got {info.value}"
+    )
 
 
 def _random_scalar(rng: random.Random):
