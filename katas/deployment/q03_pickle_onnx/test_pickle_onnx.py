@@ -132,6 +132,19 @@ def test_onnx_probabilities_match(serving, onnx_path, pipeline, probe_rows):
     np.testing.assert_allclose(proba, pipeline.predict_proba(probe_rows), atol=1e-5)
 
 
+def test_onnx_model_accepts_a_list_of_rows(serving, onnx_path, pipeline, probe_rows):
+    model = serving.OnnxModel(onnx_path)
+    rows = probe_rows[::23]
+    try:
+        labels, proba = model.predict(rows.tolist()), model.predict_proba(rows.tolist())
+    except Exception as exc:  # noqa: BLE001  (the message names the rule)
+        pytest.fail(
+            f"OnnxModel should accept a plain list of rows (convert X to a float32 array first), got {exc!r}"
+        )
+    np.testing.assert_array_equal(np.asarray(labels).astype(np.int64), pipeline.predict(rows))
+    np.testing.assert_allclose(np.asarray(proba), pipeline.predict_proba(rows), atol=1e-5)
+
+
 def test_pickle_and_onnx_serve_the_same_answers(serving, onnx_path, pipeline, probe_rows, tmp_path):
     path = tmp_path / "model.pkl"
     from_pickle = serving.load_pickle(path, serving.save_pickle(pipeline, path))
