@@ -39,6 +39,17 @@ def test_loader_batches(train):
     assert torch.equal(torch.cat([b[1] for b in batches]), labels), "shuffle=False must keep the data's order"
 
 
+def test_loader_defaults(train):
+    images, labels = _toy(150)
+    images[:, 0, 0, 0] = torch.arange(150, dtype=torch.float32)
+    loader = train.make_loader(images, labels, shuffle=False)
+    sizes = [len(y) for _, y in loader]
+    assert sizes == [64, 64, 22], f"the default batch_size is 64: expected sizes [64, 64, 22], got {sizes}"
+    default = _order(train.make_loader(images, labels))
+    assert sorted(default) == list(range(150)) and default != list(range(150)), "shuffle defaults to True"
+    assert default == _order(train.make_loader(images, labels, seed=0)), "seed defaults to 0"
+
+
 def test_loader_shuffles_with_its_seed(train):
     images, labels = _toy(200)
     images[:, 0, 0, 0] = torch.arange(200, dtype=torch.float32)
@@ -173,6 +184,16 @@ def test_train_returns_the_sample_weighted_epoch_loss(train):
             f"epoch {epoch}: mean loss {value}, expected {expected}: with lr=0 the weights stay put and the "
             "epoch's loss is the mean over its samples (batches of 32, 32 and 6: weight each by its size)"
         )
+
+
+def test_train_runs_two_epochs_by_default(train):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    images, labels = _toy(40, seed=5)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=16)
+    history = train.train(model, loader)
+    assert isinstance(history, list) and len(history) == 2, (
+        f"train(model, loader) runs the default epochs=2 and returns 2 losses, got {history!r}"
+    )
 
 
 def test_training_on_mnist(train, mnist_tensors):
