@@ -5,6 +5,7 @@ import pickle
 
 import pytest
 import torch
+import torch.serialization
 from torch import nn
 
 FLAG = "KATAS_E05_PICKLE_RAN"
@@ -71,6 +72,34 @@ def test_round_trip_gives_the_same_outputs_in_eval_mode(persist, tmp_path):
     )
 
 
+def test_file_saved_on_a_gpu_loads_on_the_cpu(persist, tmp_path, monkeypatch):
+    model = _trained(0)
+    path = tmp_path / "gpu_weights.pt"
+    with monkeypatch.context() as patch:
+        # torch.save records each tensor's device as a location tag: this file claims its tensors are on
+        # cuda:0, exactly like one saved from a GPU. Loading it unmapped needs CUDA.
+        patch.setattr(torch.serialization, "location_tag", lambda storage: "cuda:0")
+        persist.save_weights(model, path)
+    fresh = _model(1)
+    try:
+        persist.load_weights(fresh, path)
+    except NotImplementedError:
+        raise
+    except RuntimeError as exc:
+        if torch.cuda.is_available():
+            raise
+        pytest.fail(
+            f'a file saved on a GPU must load on a CPU-only machine: map_location="cpu" ({exc!r:.200})'
+        )
+    assert all(p.device.type == "cpu" for p in fresh.parameters()), "the loaded model should stay on the CPU"
+    x = torch.randn(8, 12, generator=torch.Generator().manual_seed(4))
+    model.eval()
+    with torch.no_grad():
+        assert torch.allclose(fresh(x), model(x), atol=1e-6), (
+            "the model loaded from the GPU file predicts differently"
+        )
+
+
 def test_wrong_architecture_is_an_error(persist, tmp_path):
     path = tmp_path / "weights.pt"
     persist.save_weights(_trained(), path)
@@ -92,8 +121,14 @@ class _Exploit:
         return (exec, (f"import os; os.environ[{FLAG!r}] = '1'",))
 
 
-def test_malicious_file_is_refused(persist, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "force_no_weights_only", ["", "1"], ids=["default", "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"]
+)
+def test_malicious_file_is_refused(persist, tmp_path, monkeypatch, force_no_weights_only):
     monkeypatch.delenv(FLAG, raising=False)
+    if force_no_weights_only:
+        # As on PyTorch 2.5: torch.load's default is weights_only=False; only an explicit True protects.
+        monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
     path = tmp_path / "evil.pt"
     with open(path, "wb") as handle:
         pickle.dump({"fc.weight": _Exploit()}, handle)
