@@ -130,6 +130,29 @@ def test_clipped_step_equals_a_reference_step(clipping, seed, max_norm):
         )
 
 
+def test_clipped_step_calls_the_loss_on_outputs_then_targets(clipping):
+    # BCEWithLogitsLoss is not symmetric: loss_fn(targets, outputs) gives other gradients than loss_fn(outputs, targets).
+    model = _net(4, scale=2.0)
+    reference = copy.deepcopy(model)
+    gen = torch.Generator().manual_seed(4)
+    x, y = torch.randn(16, 8, generator=gen) * 3, torch.rand(16, 8, generator=gen)
+    loss_fn = nn.BCEWithLogitsLoss()
+    ref_opt = torch.optim.SGD(reference.parameters(), lr=0.1)
+    ref_opt.zero_grad()
+    loss_fn(reference(x), y).backward()
+    raw_norm = _reference_norm(reference.parameters())
+    nn.utils.clip_grad_norm_(reference.parameters(), 0.1)
+    ref_opt.step()
+    got = clipping.clipped_step(model, loss_fn, x, y, torch.optim.SGD(model.parameters(), lr=0.1), 0.1)
+    assert got == pytest.approx(raw_norm, rel=1e-4), (
+        f"returned the norm {got}, expected {raw_norm}: the loss is loss_fn(model(inputs), targets), in that order"
+    )
+    for index, (p, q) in enumerate(zip(model.parameters(), reference.parameters(), strict=True)):
+        assert torch.allclose(p, q, atol=1e-6), (
+            f"parameter {index} after the step differs from the reference step"
+        )
+
+
 def test_small_gradients_are_left_alone(clipping):
     model = _net(4, scale=0.1)
     reference = copy.deepcopy(model)
