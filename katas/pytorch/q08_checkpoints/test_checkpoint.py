@@ -1,12 +1,15 @@
 """Hidden-test style checks for pytorch/q08: checkpoint contents, an exact resume after a crash, torch.export."""
 
 import copy
+import os
 
 import pytest
 import torch
+import torch.serialization
 from torch import nn
 
 EPOCHS, CRASH_AFTER = 4, 2
+FLAG = "KATAS_Q08_PICKLE_RAN"
 
 
 @pytest.fixture
@@ -73,6 +76,62 @@ def test_load_restores_and_returns_the_epoch(ckpt, tmp_path):
         assert torch.equal(a, b), f"model weight {key} was not restored"
     assert other_opt.state_dict()["state"], "the optimizer state was not restored"
     assert torch.equal(torch.rand(5), expected_draw), "the global random state was not restored"
+
+
+def test_checkpoint_saved_on_a_gpu_loads_on_the_cpu(ckpt, tmp_path, monkeypatch):
+    model = _model(0)
+    optimizer = _adam(model)
+    _epoch(model, optimizer, *_data())
+    path = tmp_path / "gpu.ckpt"
+    with monkeypatch.context() as patch:
+        # torch.save records each tensor's device as a location tag: this file claims its tensors are on
+        # cuda:0, exactly like one saved from a GPU. Loading it unmapped needs CUDA.
+        patch.setattr(torch.serialization, "location_tag", lambda storage: "cuda:0")
+        ckpt.save_checkpoint(path, model, optimizer, 2)
+    other = _model(1)
+    try:
+        epoch = ckpt.load_checkpoint(path, other, _adam(other))
+    except NotImplementedError:
+        raise
+    except RuntimeError as exc:
+        if torch.cuda.is_available():
+            raise
+        pytest.fail(
+            f'a checkpoint saved on a GPU must load on a CPU-only machine: map_location="cpu" ({exc!r:.200})'
+        )
+    assert epoch == 2, f"load_checkpoint returned {epoch!r}, expected 2"
+    for (key, a), b in zip(model.state_dict().items(), other.state_dict().values(), strict=True):
+        assert torch.equal(a, b), f"model weight {key} was not restored from the GPU checkpoint"
+
+
+class _Exploit:
+    """Unpickling this object runs code: exactly what weights_only=True forbids."""
+
+    def __reduce__(self):
+        return (exec, (f"import os; os.environ[{FLAG!r}] = '1'",))
+
+
+@pytest.mark.parametrize(
+    "force_no_weights_only", ["", "1"], ids=["default", "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"]
+)
+def test_malicious_checkpoint_is_refused(ckpt, tmp_path, monkeypatch, force_no_weights_only):
+    monkeypatch.delenv(FLAG, raising=False)
+    if force_no_weights_only:
+        # As on PyTorch 2.5: torch.load's default is weights_only=False; only an explicit True protects.
+        monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+    model = _model(0)
+    optimizer = _adam(model)
+    path = tmp_path / "evil.ckpt"
+    torch.save({"model": _Exploit(), "optimizer": {}, "epoch": 1, "rng": torch.get_rng_state()}, path)
+    try:
+        ckpt.load_checkpoint(path, model, optimizer)
+    except NotImplementedError:
+        raise
+    except Exception:  # any refusal will do: torch raises pickle.UnpicklingError
+        pass
+    else:
+        pytest.fail("load_checkpoint accepted a checkpoint holding a pickled object: it must raise")
+    assert os.environ.get(FLAG) is None, "loading the checkpoint ran the code hidden in it: weights_only=True"
 
 
 def test_resume_or_start_without_a_file(ckpt, tmp_path):
