@@ -1,6 +1,7 @@
 """Hidden-test style checks for pytorch/q09: TorchScript and ONNX exports reloaded and compared with eager."""
 
 import warnings
+import zipfile
 
 import numpy as np
 import onnx
@@ -89,9 +90,74 @@ def test_trace_freezes_the_branch_script_keeps_it(export, tmp_path, method):
     ) + f" (method={method!r}: torch.jit.trace for 'trace', torch.jit.script for 'script')"
 
 
+def _as_if_saved_on_a_gpu(src, dst) -> None:
+    """Rewrite a TorchScript archive so its tensors claim to live on cuda:0, like a file saved from a GPU."""
+    cpu, cuda = b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0"  # the pickled location strings
+    with zipfile.ZipFile(src) as archive, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename.endswith("/data.pkl"):
+                assert cpu in data, "test set-up: no tensor location found in the archive"
+                data = data.replace(cpu, cuda)
+            out.writestr(info.filename, data)
+
+
+def test_torchscript_saved_on_a_gpu_loads_on_the_cpu(export, tmp_path):
+    model = _model().eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.script(model).save(str(tmp_path / "cpu.pt"))
+    path = tmp_path / "gpu.pt"
+    _as_if_saved_on_a_gpu(tmp_path / "cpu.pt", path)
+    try:
+        loaded = export.load_torchscript(path)
+    except NotImplementedError as exc:
+        if "export.py" in str(exc):
+            raise
+        pytest.fail(
+            f'a TorchScript file saved on a GPU must load on the CPU: map_location="cpu" ({exc!s:.150})'
+        )
+    except RuntimeError as exc:
+        pytest.fail(
+            f'a TorchScript file saved on a GPU must load on the CPU: map_location="cpu" ({exc!s:.150})'
+        )
+    devices = {p.device.type for p in loaded.parameters()}
+    assert devices == {"cpu"}, f"load_torchscript left parameters on {devices}: load onto the CPU"
+    x = _inputs()[1]
+    with torch.no_grad():
+        assert torch.allclose(loaded(x), _expected(model, x), atol=1e-5), (
+            "the loaded model predicts differently"
+        )
+
+
 def test_unknown_method(export, tmp_path):
     with pytest.raises(ValueError):
         export.export_torchscript(_model(), torch.randn(4, 6), tmp_path / "m.pt", method="compile")
+
+
+class _Affine(nn.Module):
+    """Its forward argument is called `features`: the ONNX input is still named "input"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(1)
+        self.linear = nn.Linear(6, 2)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.linear(features)
+
+
+def test_onnx_names_whatever_the_argument_is_called(export, tmp_path):
+    path = tmp_path / "affine.onnx"
+    model = _Affine()
+    export.export_onnx(model, torch.randn(4, 6), path)
+    proto = onnx.load(str(path))
+    assert [i.name for i in proto.graph.input] == ["input"], (
+        f'graph inputs {[i.name for i in proto.graph.input]}: name the input "input" (input_names)'
+    )
+    assert [o.name for o in proto.graph.output] == ["output"], (
+        f'graph outputs {[o.name for o in proto.graph.output]}: name the output "output" (output_names)'
+    )
 
 
 def test_onnx_round_trip(export, tmp_path):
