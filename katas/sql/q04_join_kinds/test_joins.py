@@ -87,6 +87,10 @@ def test_join_pandas(joins, tables, how):
     assert_rows_equal(
         got, reference(*tables, how), columns=COLUMNS, ordered=False, where=f"join_pandas(..., {how!r})"
     )
+    assert list(got.index) == list(range(len(got))), (
+        f"join_pandas(..., {how!r}): the index should be the default 0..n-1, got labels "
+        f"{list(got.index)[:12]}... ({got.index.duplicated().sum()} repeated)"
+    )
     pd.testing.assert_frame_equal(left, before[0])
     pd.testing.assert_frame_equal(right, before[1])
 
