@@ -258,6 +258,8 @@ def test_concurrent_refresh_does_not_wait_for_readers(tuning, small, postgres_se
 # --- parallel plans ---------------------------------------------------------------------------------------------
 
 PARALLEL_QUERY = "SELECT count(*), avg(value) FROM readings WHERE status <> 'error'"
+# Sorted output: the workers' sorted streams are merged by a Gather Merge (under the Limit), not a Gather.
+ORDERED_QUERY = "SELECT id, value FROM readings WHERE status <> 'error' ORDER BY value DESC, id LIMIT 10"
 
 
 def workers_by_size(conn):
@@ -304,6 +306,16 @@ def test_parallel_workers_planned(tuning, big, small):
         got = tuning.planned_workers(big, PARALLEL_QUERY, workers, setup_cost)
         assert got == want, f"{call} on 10^6 rows gave {got}, expected {want}"
         assert_settings_kept(big, call, "1500")
+    with big.transaction():
+        big.execute("SET LOCAL max_parallel_workers_per_gather = 8")
+        kinds = [n["Node Type"] for n in walk(explain(big, ORDERED_QUERY, analyze=False))]
+    assert "Gather Merge" in kinds, f"the test's premise: the ordered query plans a Gather Merge, got {kinds}"
+    got = tuning.planned_workers(big, ORDERED_QUERY, 8)
+    assert got == by_size, (
+        f"planned_workers(conn, ordered query, 8) gave {got}, expected {by_size}: its plan's parallel node is a "
+        f"Gather Merge ({kinds})"
+    )
+    assert_settings_kept(big, "planned_workers(conn, ordered query, 8)", "1500")
     got = tuning.planned_workers(small, PARALLEL_QUERY, 4, 0.0)
     assert got == 0, (
         f"planned_workers on 20,000 rows (under 8 MB) gave {got}: a small table gets no parallel scan"
