@@ -17,6 +17,8 @@ SORT_QUERIES = {
     "events": "SELECT * FROM events ORDER BY payload",
     "small": "SELECT id, note FROM notes ORDER BY note DESC, id",
 }
+# The Sort feeds a WindowAgg: it is a child node, not the top of the plan.
+WINDOW_QUERY = "SELECT id, rank() OVER (ORDER BY payload) FROM events"
 
 
 @pytest.fixture
@@ -142,6 +144,8 @@ def test_diagnose_fixed_plans(work_mem):
         "just under 10x": (scan("t", 100, 999, 500), []),
         "99 pages": (scan("t", 100, 100_000, 59, read=40), []),
         "keeps nothing": (scan("t", 0, 5000, 300), ["seq_scan"]),
+        "removes one, keeps nothing": (scan("t", 0, 1, 300), ["seq_scan"]),
+        "scan that never ran": (scan("t", 0, 5000, 300, loops=0), []),
         "no filter": (scan("t", 5000, None, 300), []),
         "index scan filtering": (scan("t", 1, 50_000, 900, node_type="Index Scan"), []),
         # sort_spill: a Sort whose space type is Disk
@@ -323,6 +327,10 @@ def test_sort_method(work_mem, conn):
     assert_settings_untouched(conn, "sort_method(..., 64)")
     assert work_mem.sort_method(conn, query, 64 * 1024) == "quicksort"
     assert_settings_untouched(conn, "sort_method(..., 65536)")
+    for kb, want in [(64, "external merge"), (64 * 1024, "quicksort")]:
+        got = work_mem.sort_method(conn, WINDOW_QUERY, kb)
+        assert got == want, f"sort_method(conn, {WINDOW_QUERY!r}, {kb}) gave {got!r}, expected {want!r}"
+        assert_settings_untouched(conn, f"sort_method(window query, {kb})")
 
 
 @pytest.mark.parametrize("name", list(SORT_QUERIES))
