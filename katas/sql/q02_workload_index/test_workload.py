@@ -10,6 +10,9 @@ from graders.sql_checks import plan_root, walk
 QUERY = "SELECT id, kind, created_at FROM events WHERE user_id = %s AND created_at >= %s ORDER BY created_at LIMIT 20"
 
 
+ANALYZE_COUNT = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = '{}'"
+
+
 @pytest.fixture
 def workload(kata):
     return kata.module("workload")
@@ -51,8 +54,14 @@ def test_workload_query_uses_an_index_scan_without_sort(workload, events, user, 
         "SELECT id, kind, created_at FROM events WHERE user_id = %s AND created_at >= %s ORDER BY created_at LIMIT 20",
         (user, since),
     ).fetchall()
+    analyzed = ANALYZE_COUNT.format("events")
+    before = events.execute(analyzed).fetchone()[0]
     name = workload.create_workload_index(events)
     assert isinstance(name, str), f"expected the index name, got {name!r}"
+    after = events.execute(analyzed).fetchone()[0]
+    assert after > before, (
+        f"pg_stat_user_tables.analyze_count of events is still {after}: run ANALYZE events after the index"
+    )
     document = events.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + QUERY, (user, since)).fetchone()[0]
     plan = plan_root(document)
     nodes = list(walk(plan))
@@ -125,3 +134,14 @@ def test_write_overhead_with_other_counts(workload, events):
         "SELECT count(*) FROM pg_index WHERE indrelid = 'events_indexed'::regclass"
     ).fetchone()[0]
     assert indexes >= 8, f"events_indexed has {indexes} indexes, expected at least extra_indexes = 8"
+
+
+def test_write_overhead_default_extra_indexes(workload, events):
+    result = workload.measure_write_overhead(events, 1_000)
+    assert isinstance(result, dict) and set(result) == {"plain_s", "indexed_s", "ratio"}, f"got {result!r}"
+    indexes = events.execute(
+        "SELECT count(*) FROM pg_index WHERE indrelid = 'events_indexed'::regclass"
+    ).fetchone()[0]
+    assert indexes >= 5, (
+        f"events_indexed has {indexes} indexes, expected at least the default extra_indexes = 5"
+    )
