@@ -43,6 +43,13 @@ def test_names_returned_and_created(partitions, conn, admin, first, count):
     starts = months_from(first, count)
     expected = [f"measurements_{m.year:04d}_{m.month:02d}" for m in starts] + ["measurements_default"]
     assert names == expected, f"returned {names}, expected {expected}"
+    assert not conn.closed, (
+        "create_measurements closed the caller's connection (psycopg 3's `with conn:` does)"
+    )
+    status = conn.info.transaction_status
+    assert status == psycopg.pq.TransactionStatus.IDLE, (
+        f"create_measurements left the connection {status.name}"
+    )
     attached = admin.execute(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
         "WHERE i.inhparent = 'measurements'::regclass ORDER BY c.relname"
