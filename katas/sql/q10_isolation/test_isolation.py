@@ -171,6 +171,55 @@ def test_add_bonus_gives_up_after_max_attempts(isolation, postgres_url, accounts
     assert balance(accounts, 2) == 5003, "no bonus may be applied when every attempt failed"
 
 
+def test_add_bonus_gives_up_after_five_attempts_by_default(isolation, postgres_url, accounts):
+    seen = []
+
+    def always_meddle(attempt):
+        seen.append(attempt)
+        accounts.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 2")
+
+    with pytest.raises(psycopg.errors.SerializationFailure):
+        isolation.add_bonus(postgres_url, 2, 10, on_attempt=always_meddle)
+    assert seen == [1, 2, 3, 4, 5], f"attempts made: {seen}, expected the default max_attempts = 5"
+    assert balance(accounts, 2) == 5005, "no bonus may be applied when every attempt failed"
+
+
+def test_add_bonus_retries_a_failed_commit(isolation, postgres_url, accounts):
+    # A deferred constraint trigger writes an audit row at COMMIT. On attempt 1 another transaction changes that
+    # row after the snapshot was taken, so the COMMIT itself (not a statement) fails with 40001.
+    accounts.execute("CREATE TABLE audit (id int PRIMARY KEY, n int NOT NULL)")
+    accounts.execute("INSERT INTO audit VALUES (1, 0)")
+    accounts.execute(
+        "CREATE FUNCTION audit_change() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN UPDATE audit SET n = n + 1 WHERE id = 1; RETURN NULL; END $$"
+    )
+    accounts.execute(
+        "CREATE CONSTRAINT TRIGGER audit_at_commit AFTER UPDATE ON accounts DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION audit_change()"
+    )
+    seen = []
+
+    def meddle(attempt):
+        seen.append(attempt)
+        if attempt == 1:
+            accounts.execute("UPDATE audit SET n = n + 100 WHERE id = 1")
+
+    try:
+        attempts = isolation.add_bonus(postgres_url, 1, 50, on_attempt=meddle)
+    except psycopg.errors.SerializationFailure as exc:
+        raise AssertionError(
+            f"add_bonus let a serialization failure of the COMMIT escape after attempts {seen}: a failed commit "
+            f"must be retried like a failed statement (commit inside the retry loop) — {exc}"
+        ) from exc
+    assert seen == [1, 2], (
+        f"on_attempt was called with {seen}: expected a failed commit on attempt 1, a retry 2"
+    )
+    assert attempts == 2, f"add_bonus returned {attempts}, expected 2"
+    assert balance(accounts) == 1050
+    audit = accounts.execute("SELECT n FROM audit WHERE id = 1").fetchone()[0]
+    assert audit == 101, f"audit count {audit}, expected 100 (concurrent) + 1 (the committed attempt)"
+
+
 def test_other_errors_are_not_retried(isolation, postgres_url, accounts):
     seen = []
 
@@ -240,7 +289,7 @@ def test_serializable_refuses_write_skew_and_retries(isolation, postgres_url, do
     assert got is False, f"go_off_call returned {got!r}: after the retry doctor 1 is the last one on call"
 
 
-@pytest.mark.parametrize("max_attempts", [1, 3])
+@pytest.mark.parametrize("max_attempts", [1, 3, None])
 def test_go_off_call_gives_up_after_max_attempts(isolation, postgres_url, doctors, max_attempts):
     doctors.execute("UPDATE doctors SET on_call = true, shift = 'night'")
     seen = []
@@ -249,10 +298,10 @@ def test_go_off_call_gives_up_after_max_attempts(isolation, postgres_url, doctor
         seen.append(attempt)
         take_off_elsewhere(postgres_url, attempt + 1)
 
+    limit = {} if max_attempts is None else {"max_attempts": max_attempts}
+    max_attempts = max_attempts or 5  # the default
     with pytest.raises(psycopg.errors.SerializationFailure):
-        isolation.go_off_call(
-            postgres_url, "SERIALIZABLE", 1, on_attempt=always_meddle, max_attempts=max_attempts
-        )
+        isolation.go_off_call(postgres_url, "SERIALIZABLE", 1, on_attempt=always_meddle, **limit)
     assert seen == list(range(1, max_attempts + 1)), f"attempts made: {seen}, expected {max_attempts}"
     assert on_call(doctors) == set(range(max_attempts + 2, 7)) | {1}, (
         "doctor 1 may not go off when every attempt failed"
