@@ -22,6 +22,7 @@ PROTECTED_GLOBS = (
     "katas/**/conftest.py",
     "katas/**/kata.toml",
     "katas/**/topic.toml",
+    "katas/**/openapi.yaml",  # a web kata's contract, which its fuzz test holds the app to
 )
 
 
