@@ -69,6 +69,8 @@ class Warm:
         if topic in self.topics or not self.usable:
             return
         names = list(topic_meta(self.root, topic).get("imports", []))
+        # TensorFlow's C++ start-up chatter would land in the learner's screen or the grader's log.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         for name in [*names, *(c for n in names for c in _COMPANIONS.get(n, ()))]:
             try:
                 importlib.import_module(name)
