@@ -31,9 +31,9 @@ def test_make_model(small):
 FINE = [0.3, 0.05, 0.2, 0.1, 0.02, 0.5]
 
 
-# (seed, candidate Cs, the C with the best 5-fold log loss), worked out once. On seeds 4 and 5 the data are built so
-# that accuracy as the score, unshuffled folds, or folds seeded with 0 would each pick another C.
-CHOSEN = [(1, CS, 0.1), (4, FINE, 0.2), (5, FINE, 0.1)]
+# (seed, candidate Cs, the C with the best 5-fold log loss), worked out once. Seed 4's data separate the choices:
+# accuracy as the score would pick 0.3, unshuffled folds 0.1, folds seeded with 0 instead of the seed 0.3.
+CHOSEN = [(1, CS, 0.1), (4, FINE, 0.2)]
 
 
 @pytest.mark.parametrize(("seed", "Cs", "expected"), CHOSEN)
