@@ -335,7 +335,8 @@ def test_sigterm_stops_grading_at_once_and_reports_every_kata(tmp_path):
 
 def test_the_generated_workflow_grades_a_hostile_fork_to_its_honest_total(tmp_path):
     """The workflow's own grade and reporter steps, run locally the way the actions run them."""
-    template = _template(tmp_path / "template", ["e01_honest", "e02_forge_reports", "e03_renamed"])
+    names = ["e01_honest", "e02_forge_reports", "e03_renamed", "e04_rewrites_others", "q01_honest_late"]
+    template = _template(tmp_path / "template", names)
     workflow = yaml.safe_load(generate(template.root, ["python_pandas"]))
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
     install = next(s for s in steps if s["name"].startswith("Install"))
@@ -352,9 +353,15 @@ def test_the_generated_workflow_grades_a_hostile_fork_to_its_honest_total(tmp_pa
         "katas/python_pandas/e03_renamed/test_v2.py",
     )
     _write(fork / "pytest.ini", "[pytest]\naddopts = -p no:graders.plugin\n")
+    # Attacks 4 and 5: a kata whose code rewrites every test it can reach, and a fork-added setup.py.
+    _write(kata / "e04_rewrites_others/demo.py", REWRITES_OTHERS.format(work=str(tmp_path)))
+    _write(kata / "q01_honest_late/demo.py", ADD_SOLUTION)
+    _write(fork / "setup.py", f"open({str(tmp_path / 'setup-ran')!r}, 'w').write('ran')\n")
     grade_step = next(s for s in steps if s.get("id") == "grade")
     outputs, summary = tmp_path / "github_output", tmp_path / "summary.md"
-    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary)}
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
+           "TMPDIR": str(tmp_path / "tmp")}  # fmt: skip
     subprocess.run(
         ["bash", "-e", "-c", grade_step["run"]], cwd=tmp_path / grade_step["working-directory"], env=env,
         check=True, capture_output=True, timeout=300,
@@ -370,10 +377,11 @@ def test_the_generated_workflow_grades_a_hostile_fork_to_its_honest_total(tmp_pa
         results = json.loads(base64.b64decode(latest[key]))
         total += sum(t["score"] for t in results["tests"])
         most += results["max_score"]
-    assert (total, most) == (10, 30)
+    assert (total, most) == (20, 50)
+    assert not (tmp_path / "setup-ran").exists()
     assert "e02_forge_reports" in summary.read_text() and "tampered" in summary.read_text()
     from markdown_it import MarkdownIt
 
     html = MarkdownIt("commonmark").enable("table").render(summary.read_text())
-    assert html.count("<tr>") == 1 + 3, "a header row and one row per kata"
+    assert html.count("<tr>") == 1 + len(names), "a header row and one row per kata"
     assert "<td><code>python_pandas/e01_honest</code></td>" in html
