@@ -31,6 +31,10 @@ def test_importance_table_from_a_given_model(mod):
     assert list(table.columns) == ["feature", "importance"], f"columns {list(table.columns)}"
     assert list(table.index) == list(range(4)), f"index must be 0..n-1, got {list(table.index)}"
     pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+    numbered = mod.importance_table(Fitted(), [10, 11, 12, 13])  # names that are not strings yet
+    assert numbered["feature"].tolist() == ["11", "13", "12", "10"], (
+        f"feature holds the names as str, got {numbered['feature'].tolist()!r}"
+    )
 
 
 @pytest.fixture(scope="module")
