@@ -79,4 +79,3 @@ def scan_files(folder: Path, names: list[str]) -> list[str]:
             text = path.read_text(encoding="utf-8", errors="replace")
             flags += [f"{name}: {line}" for line in scan_source(text)]
     return flags
-

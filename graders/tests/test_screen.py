@@ -40,9 +40,7 @@ def test_a_stub_kata_fits_in_a_few_lines_and_names_what_to_write():
 
 def test_the_first_real_failure_is_shown_with_expected_and_got_and_the_learner_line():
     failing = [
-        Result(
-            f"k::test_parse_value[{v}]", "t/k", "failed", f"AssertionError: parse_value('{v}')", DETAILS
-        )
+        Result(f"k::test_parse_value[{v}]", "t/k", "failed", f"AssertionError: parse_value('{v}')", DETAILS)
         for v in ("-7", "+3", "-12")
     ]
     other = Result("k::test_round_trip[0]", "t/k", "failed", "AssertionError: round trip lost 'x'")
