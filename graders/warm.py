@@ -24,6 +24,9 @@ from pathlib import Path
 
 from graders.catalog import topic_meta
 
+# Packages that read their configuration when imported (Airflow reads AIRFLOW_HOME): the test run's fixtures
+# must set it first, so they are never imported ahead of a run.
+NOT_PRELOADED = frozenset({"airflow"})
 # Imported with a topic's packages when present: what their first use would import anyway.
 _COMPANIONS = {"tensorflow": ("keras",), "torch": ("torch.nn", "torch.optim"), "sklearn": ("sklearn.base",)}
 
@@ -68,7 +71,7 @@ class Warm:
         """Import the topic's packages once (never a test module or a learner file)."""
         if topic in self.topics or not self.usable:
             return
-        names = list(topic_meta(self.root, topic).get("imports", []))
+        names = [n for n in topic_meta(self.root, topic).get("imports", []) if n not in NOT_PRELOADED]
         # TensorFlow's C++ start-up chatter would land in the learner's screen or the grader's log.
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         for name in [*names, *(c for n in names for c in _COMPANIONS.get(n, ()))]:
