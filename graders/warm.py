@@ -24,9 +24,9 @@ from pathlib import Path
 
 from graders.catalog import topic_meta
 
-# Packages that read their configuration when imported (Airflow reads AIRFLOW_HOME): the test run's fixtures
-# must set it first, so they are never imported ahead of a run.
-NOT_PRELOADED = frozenset({"airflow"})
+# Packages that read their configuration when imported (Airflow reads AIRFLOW_HOME, kaggle looks for
+# credentials and prints about them): the test run's fixtures must set it first, so they are never imported ahead.
+NOT_PRELOADED = frozenset({"airflow", "kaggle"})
 # Imported with a topic's packages when present: what their first use would import anyway.
 _COMPANIONS = {"tensorflow": ("keras",), "torch": ("torch.nn", "torch.optim"), "sklearn": ("sklearn.base",)}
 
