@@ -17,6 +17,8 @@ from graders.runner import TestResult
 
 TODO = re.compile(r"NotImplementedError: (?P<func>[\w.]+): write it in (?P<file>\S+)")
 FRAME = re.compile(r"^(?P<path>\S+\.py):(?P<line>\d+): in (?P<func>\S+)", re.MULTILINE)
+_PATH = re.compile(r"(?<![\w.])(?:/[\w.@+-]+)+/?")  # absolute paths differ from one checkout to the next
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-f]{8,}\b")  # memory addresses, digests and temporary names
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 DETAIL_LINES = 8  # lines of the first failure's explanation shown without -v
@@ -49,6 +51,7 @@ def shape(result: TestResult) -> str:
     if todo:
         return f"todo:{todo['func']}:{todo['file']}"
     first = result.message.splitlines()[0] if result.message else result.outcome
+    first = _ADDRESS.sub("#", _PATH.sub("…", first))
     return f"{result.outcome}:{_NUMBER.sub('#', _QUOTED.sub('…', first))}"
 
 
