@@ -135,15 +135,9 @@ def run_pytest(
     return RunReport(results, crashes, collect_s)
 
 
-# Variables that change how Python or pytest start: never passed to a graded run.
-_UNSAFE_ENV = (
-    "PYTEST_ADDOPTS",
-    "PYTEST_PLUGINS",
-    "PYTHONPATH",
-    "PYTHONSTARTUP",
-    "PYTHONHOME",
-    "PYTHONUSERBASE",
-)
+# Variables that change how pytest starts; every PYTHON* one (PYTHONPATH, PYTHONSTARTUP...) goes too, save the
+# hash seed. Never passed to a graded run.
+_UNSAFE_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 
 def _environment(extra: dict[str, str] | None, hardened: bool) -> dict[str, str]:
