@@ -6,9 +6,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders import titanic
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, numbers
 
 
 @pytest.fixture
@@ -131,6 +134,55 @@ def test_missing_is_not_impossible(cleaning, titanic_frames):
     flags = cleaning.flag_impossible(train)
     assert not flags.any(), (
         f"the clean train set has missing values but nothing impossible; flagged {int(flags.sum())}"
+    )
+
+
+NAN = float("nan")
+_ROW_VALUES = st.fixed_dictionaries(
+    {
+        "Age": numbers("float", min_value=-5, max_value=250, allow_nan=True, edges=(0, 100, 100.01, -0.01)),
+        "Fare": numbers("float", min_value=-10, max_value=600, allow_nan=True, edges=(0, -0.01)),
+        "SibSp": st.sampled_from([0, 1, 4, -1, -3, NAN]),
+        "Parch": st.sampled_from([0, 2, 6, -1, NAN]),
+        "Pclass": st.sampled_from([1, 2, 3, 0, 4, NAN]),
+        "Sex": st.sampled_from(["male", "female", "Male", "FEMALE", " male", "", None]),
+    }
+)
+
+
+def _row_is_impossible(row) -> bool:
+    """The README's rule for one row, written out value by value (a missing value never counts)."""
+
+    def known(value):
+        return value is not None and not (isinstance(value, float) and np.isnan(value))
+
+    age, fare, sibsp, parch, pclass, sex = (
+        row[c] for c in ("Age", "Fare", "SibSp", "Parch", "Pclass", "Sex")
+    )
+    return (
+        (known(age) and (age < 0 or age > 100))
+        or (known(fare) and fare < 0)
+        or (known(sibsp) and sibsp < 0)
+        or (known(parch) and parch < 0)
+        or (known(pclass) and pclass not in (1, 2, 3))
+        or (known(sex) and sex not in ("male", "female"))
+    )
+
+
+@kata_settings(max_examples=60)
+@given(rows=st.lists(_ROW_VALUES, min_size=1, max_size=8))
+def test_flag_impossible_on_arbitrary_values(cleaning, titanic_frames, rows):
+    """Every column at its limits, and missing in any column (Pclass, Sex, SibSp ... too): only known values count."""
+    train, _ = titanic_frames
+    df = train.head(len(rows)).copy()
+    for column in rows[0]:
+        df[column] = pd.Series([row[column] for row in rows], index=df.index, dtype=object).infer_objects()
+    expected = [_row_is_impossible(row) for row in rows]
+    got = cleaning.flag_impossible(df)
+    assert list(got.index) == list(df.index) and got.name == "impossible"
+    assert got.tolist() == expected, (
+        f"rows {[{c: row[c] for c in row} for row in rows]}: flags {got.tolist()}, expected {expected} "
+        "(a missing value is never impossible; Age 0 and 100, Fare 0 are possible)"
     )
 
 
