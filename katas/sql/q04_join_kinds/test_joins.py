@@ -4,8 +4,11 @@ import random
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.sql_checks import assert_rows_equal
+from graders.strategies import kata_settings, sql_rows
 
 COLUMNS = ["left_id", "right_id", "lval", "rval"]
 KINDS = ["inner", "left", "right", "full"]
@@ -93,6 +96,25 @@ def test_join_pandas(joins, tables, how):
     )
     pd.testing.assert_frame_equal(left, before[0])
     pd.testing.assert_frame_equal(right, before[1])
+
+
+@kata_settings(max_examples=80)
+@given(
+    left=sql_rows({"id": "int", "key": "text", "lval": "int"}, max_size=8, unique=["id"]),
+    right=sql_rows({"id": "int", "key": "text", "rval": "int"}, max_size=8, unique=["id"]),
+    how=st.sampled_from(KINDS),
+)
+def test_join_pandas_on_arbitrary_tables(joins, left, right, how):
+    """Empty and one-row tables, keys repeated on both sides, NULL keys and values, '' and unicode keys."""
+    got = joins.join_pandas(*frames(left, right), how)
+    assert_rows_equal(
+        got,
+        reference(left, right, how),
+        columns=COLUMNS,
+        ordered=False,
+        where=f"join_pandas(left={left}, right={right}, {how!r})",
+    )
+    assert list(got.index) == list(range(len(got))), f"join_pandas(..., {how!r}): the index should be 0..n-1"
 
 
 def test_sql_and_pandas_agree_on_counts_and_null_rows(joins, postgres_engine, tables):
