@@ -4,8 +4,11 @@ import random
 from collections import deque
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.checks import assert_typed_equal
+from graders.strategies import kata_settings
 
 
 @pytest.fixture
@@ -19,6 +22,7 @@ def org(kata):
 
 
 def _seed(admin, rows):
+    admin.execute("DROP TABLE IF EXISTS employees")
     admin.execute("CREATE TABLE employees (id int PRIMARY KEY, name text NOT NULL, manager_id int)")
     with admin.cursor() as cur:
         cur.executemany("INSERT INTO employees VALUES (%s, %s, %s)", [(i, f"emp {i}", m) for i, m in rows])
@@ -67,4 +71,26 @@ def test_seeded_org_chart(org, admin):
     for manager in [1, 2, 17, 150, 400, 500, 503, 602, 9999]:
         assert_typed_equal(
             org.all_reports(admin, manager), reference(rows, manager), f"all_reports(conn, {manager})"
+        )
+
+
+@st.composite
+def org_charts(draw):
+    """Up to 9 employees with ids from a small range; each manager_id is NULL, an employee (the employee
+    itself included: a one-person cycle), or an id nobody has."""
+    ids = draw(st.lists(st.integers(1, 12), min_size=1, max_size=9, unique=True))
+    bosses = st.one_of(st.none(), st.sampled_from(ids), st.integers(1, 14))
+    return [(emp, draw(bosses)) for emp in ids]
+
+
+@kata_settings(max_examples=40)
+@given(rows=org_charts())
+def test_arbitrary_org_charts(org, admin, rows):
+    """Cycles of every length (one person managing themselves too), several roots, unknown managers."""
+    _seed(admin, rows)
+    for manager in sorted({emp for emp, _ in rows} | {boss for _, boss in rows if boss is not None} | {99}):
+        assert_typed_equal(
+            org.all_reports(admin, manager),
+            reference(rows, manager),
+            f"all_reports(conn, {manager}), rows {rows}",
         )

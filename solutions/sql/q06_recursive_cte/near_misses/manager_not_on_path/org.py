@@ -6,10 +6,10 @@ import psycopg
 
 QUERY = """
     WITH RECURSIVE reports (id, depth, path) AS (
-        -- anchor: the direct reports
+        -- anchor: the direct reports (someone recorded as their own manager is a cycle, not a report)
         SELECT id, 1, ARRAY[id]
         FROM employees
-        WHERE manager_id = %(manager)s
+        WHERE manager_id = %(manager)s AND id <> %(manager)s
       UNION ALL
         -- recursive step: the reports of the rows found so far, never revisiting someone on the path
         SELECT e.id, r.depth + 1, r.path || e.id
