@@ -103,15 +103,28 @@ def load(kata_dir: Path) -> list[dict]:
     return tomllib.loads(path.read_text(encoding="utf-8")).get("mistake", [])
 
 
+def match(mistakes: list[dict], mine: dict[str, str]) -> dict | None:
+    """The one mistake whose signature is exactly `mine`; None when none is, or when two share it.
+
+    Shared signatures are counted here as well as marked in the file (`unique`), so neither a hand-edited flag
+    nor a file merged from two versions can make an ambiguous hint appear."""
+    same = [m for m in mistakes if m.get("fails") == mine]
+    if not mine or len(same) != 1 or not same[0].get("unique") or not same[0].get("hint"):
+        return None
+    return same[0]
+
+
 def diagnose(kata_dir: Path, results: list[TestResult]) -> dict | None:
     """The known mistake a run shows (its `name` and `hint`), by the match rule; None when unsure."""
-    mine = signature(results)
-    if not mine:
-        return None
-    for mistake in load(kata_dir):
-        if mistake.get("unique") and mistake.get("hint") and mistake.get("fails") == mine:
-            return mistake
-    return None
+    return match(load(kata_dir), signature(results))
+
+
+def ambiguous(mistakes: list[dict]) -> list[list[str]]:
+    """Names of the near misses that share one signature (each group two or more): their hints are never shown."""
+    groups: dict[tuple, list[str]] = {}
+    for mistake in mistakes:
+        groups.setdefault(tuple(sorted(mistake.get("fails", {}).items())), []).append(mistake["name"])
+    return [names for names in groups.values() if len(names) > 1]
 
 
 def stale(kata: Kata) -> bool:

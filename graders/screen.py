@@ -18,6 +18,12 @@ from graders.runner import TestResult
 TODO = re.compile(r"NotImplementedError: (?P<func>[\w.]+): write it in (?P<file>\S+)")
 FRAME = re.compile(r"^(?P<path>\S+\.py):(?P<line>\d+): in (?P<func>\S+)", re.MULTILINE)
 _PATH = re.compile(r"(?<![\w.])(?:/[\w.@+-]+)+/?")  # absolute paths differ from one checkout to the next
+# Where the files under test lie, relative to the repository: `katas/t/k/app.py` in the learner's checkout and
+# a graded tree, `solutions/t/k/app.py` or an absolute folder (blanked above) through the implementation switch.
+_LOCATION = re.compile(r"(?<![\w./-])(?:katas|solutions)(?:/[\w.@+-]+){2,}/?")
+# A learner module's name ends with a digest of its path (graders.impl.KataFiles.module), so an exception class
+# it defines reads `kata_sklearn_q09_persistence_persist_5312e7fe01.ModelLoadError`, differently per copy.
+_MODULE = re.compile(r"\bkata_\w+?_[0-9a-f]{10}\b")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-f]{8,}\b")  # memory addresses, digests and temporary names
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -46,12 +52,15 @@ def words(nodeid: str) -> str:
 
 
 def shape(result: TestResult) -> str:
-    """What failures have in common when they fail for one reason: the message without its values."""
+    """What failures have in common when they fail for one reason: the message without its values.
+
+    Also what `diagnoses.toml` records of a near miss's failures, so nothing that differs between two runs of
+    the same code may survive here: not where its files lie, not the name they were imported under."""
     todo = TODO.search(result.message)
     if todo:
         return f"todo:{todo['func']}:{todo['file']}"
     first = result.message.splitlines()[0] if result.message else result.outcome
-    first = _ADDRESS.sub("#", _PATH.sub("…", first))
+    first = _ADDRESS.sub("#", _PATH.sub("…", _LOCATION.sub("…", _MODULE.sub("…", first))))
     return f"{result.outcome}:{_NUMBER.sub('#', _QUOTED.sub('…', first))}"
 
 

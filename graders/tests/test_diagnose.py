@@ -11,6 +11,7 @@ import pytest
 from graders.catalog import all_katas
 from graders.diagnose import FILE, diagnose, stale
 from graders.runner import TestResult as Result
+from graders.screen import shape
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, MiniRepo
 
 SIGNATURE = """
@@ -49,6 +50,43 @@ def test_the_match_rule_is_exact(tmp_path):
     ambiguous = [_failed("test_other", "KeyError: 'x'")]
     assert diagnose(tmp_path, ambiguous) is None, "a signature two near misses share gives no hint"
     assert diagnose(tmp_path, [Result("a::t", "k", "passed")]) is None
+    # Both flagged unique (a hand edit, a bad merge): the rule still counts them.
+    (tmp_path / FILE).write_text(SIGNATURE.replace("twin_a", "off_by_two").replace("unique = false", "unique = true")
+                                 .replace('"test_demo.py::test_other" = "failed:KeyError: …"',
+                                          '"test_demo.py::test_adds" = "failed:AssertionError: expected #, got #"'))  # fmt: skip
+    assert diagnose(tmp_path, same) is None, "two near misses failing alike: no hint, whatever the flags say"
+
+
+@pytest.mark.parametrize(
+    ("here", "there"),
+    [
+        (  # an exception class of the learner's module: its name holds a digest of the file's path
+            "kata_sklearn_q09_persistence_persist_5312e7fe01.ModelLoadError: features ['a'], got ['b']",
+            "kata_sklearn_q09_persistence_persist_93e16546fc.ModelLoadError: features ['b'], got ['a']",
+        ),
+        (  # the learner's file in a checkout or a graded tree, and the same through --impl
+            "hadolint finds problems in katas/deployment/e04_dockerfile/Dockerfile:",
+            "hadolint finds problems in /tmp/katas-verify-x1/near_miss_0/deployment/e04_dockerfile/Dockerfile:",
+        ),
+        (
+            "urlpatterns in katas/deployment/e03_django_view/project.py should route 'predict'",
+            "urlpatterns in solutions/deployment/e03_django_view/project.py should route 'predict'",
+        ),
+        ("object at 0x7f3a2b1c0d90 is not picklable", "object at 0x55d0e1f2a3b4 is not picklable"),
+    ],
+)
+def test_a_message_shape_holds_nothing_that_changes_between_runs_or_copies(here, there):
+    assert shape(_failed("test_x", here)) == shape(_failed("test_x", there))
+
+
+def test_a_message_shape_keeps_what_the_mistake_is_about():
+    kinds = [
+        "ModelLoadError: the model expects features",
+        "IntegrityError: the file does not match",
+        "AssertionError: expected 3, got 4",
+        "AssertionError: read mykatas/a/b",  # not a kata's location
+    ]
+    assert len({shape(_failed("test_x", kind)) for kind in kinds}) == len(kinds)
 
 
 OFF_BY_ONE = '''
