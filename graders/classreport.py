@@ -7,18 +7,43 @@ of totals, the katas that time out most, and the submissions the tamper checks f
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from collections import Counter
 from pathlib import Path
 
-from graders.classgrade import write_rows
-
 FIRST_PROBLEM = re.compile(r"first problem \((?P<outcome>\w+)\) in (?P<nodeid>\S+::\S+?): ")
 
 
+def rows(reports: list[dict]) -> tuple[list[str], list[list]]:
+    """The CSV: one row per student, each kata's points, the total, what was flagged, and where it ran."""
+    katas = [t["name"] for t in reports[0]["tests"]] if reports else []
+    header = ["student", *katas, "total", "max", "tampered", "integrity_changes", "flags", "isolation"]
+    table = []
+    for report in reports:
+        scores = {t["name"]: t["score"] for t in report["tests"]}
+        table.append(
+            [
+                report["student"],
+                *[scores.get(k, 0) for k in katas],
+                round(sum(scores.values()), 2),
+                report["max_score"],
+                "; ".join(sorted(report.get("tampered", {}))),
+                len(report.get("integrity_changes", [])),
+                sum(len(v) for v in report.get("flags", {}).values()),
+                report.get("isolated_by", "local"),  # reports from before containers ran locally
+            ]
+        )
+    return header, table
+
+
 def write_csv(reports: list[dict], path: Path) -> None:
-    write_rows(reports, path)
+    header, table = rows(reports)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(table)
 
 
 def _colour(fraction: float) -> str:
@@ -111,12 +136,15 @@ def render_html(reports: list[dict]) -> str:
     timeout_rows = "".join(f"<tr><td>{esc(s['kata'])}</td><td>{s['timeouts']}</td></tr>" for s in timeouts)
     flagged_rows = []
     for report in reports:
-        reasons = [f"{esc(k)}: {esc('; '.join(v))}" for k, v in report.get("tampered", {}).items()]
+        reasons = [f"not trusted: {esc(report['untrusted'])}"] if report.get("untrusted") else []
+        reasons += [f"{esc(k)}: {esc('; '.join(v))}" for k, v in report.get("tampered", {}).items()]
         reasons += [f"changed outside the katas: {esc(c)}" for c in report.get("integrity_changes", [])[:5]]
         reasons += [f"{esc(k)}: {esc(line)}" for k, v in report.get("flags", {}).items() for line in v[:3]]
         if reasons:
             flagged_rows.append(f"<tr><td>{esc(report['student'])}</td><td>{'<br>'.join(reasons)}</td></tr>")
-    isolation = esc(reports[0].get("isolation", "")) if reports else ""
+    # Shards merged from different machines may have run differently: every isolation used is named.
+    used = Counter(r.get("isolation", "") for r in reports)
+    isolation = " · ".join(esc(text if len(used) == 1 else f"{n}× {text}") for text, n in used.items())
     mean = sum(totals) / len(totals) if totals else 0
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Class report</title>
