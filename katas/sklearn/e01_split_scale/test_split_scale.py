@@ -114,3 +114,19 @@ def test_the_split_follows_train_test_split(mod):
     np.testing.assert_array_equal(
         y_te, ref_te, err_msg="use train_test_split(..., stratify=y, random_state=seed)"
     )
+
+
+def test_defaults_are_test_size_02_and_seed_42(mod):
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_breast_cancer(return_X_y=True)
+    _, _, _, y_te, scaler = mod.split_and_scale(X, y)
+    ref_tr, _, _, ref_te = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+    np.testing.assert_array_equal(
+        y_te, ref_te, err_msg="split_and_scale(X, y) uses the README's defaults test_size=0.2, seed=42"
+    )
+    np.testing.assert_allclose(
+        scaler.mean_,
+        ref_tr.mean(axis=0),
+        err_msg="split_and_scale(X, y): the defaults test_size=0.2, seed=42",
+    )
