@@ -7,21 +7,31 @@ collection error or an exception raised while its module is imported is no kill)
 `solutions/<topic>/<kata>/mutants.toml` lists no unexplained surviving mutant (`python -m graders mutate`
 writes it; verify never runs mutants, and only notes when its hashes are stale). Runs are grouped per topic and
 mode, in parallel subprocesses.
+
+Known mistakes (graders.diagnose): each near miss fails, up to its first failure, exactly as its diagnoses.toml
+records (so the signature is deterministic), each recorded signature is diagnosed as its own near miss or, when
+two near misses share it, as none (a note names them), and neither the stub nor the solution is diagnosed.
+Warm and cold agree: each topic's runs are repeated forked from one parent that imported the topic's packages
+(graders.warm, as `katas watch` runs), and every test's verdict must be the same both ways.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata, topic_meta
-from graders.diagnose import diagnose, signature
+from graders.diagnose import ambiguous, diagnose, match, signature, test_key
 from graders.diagnose import load as load_diagnoses
 from graders.mutate import check_results as check_mutants
 from graders.runner import RunReport, TestResult, run_pytest
@@ -44,15 +54,23 @@ REQUIRED_META = {
 }
 
 
+WARM = "warm"
+
+
 @dataclass
 class _Job:
-    mode: str  # stub | solution | near miss N
+    mode: str  # stub | solution | near miss N | warm: the topic's other jobs again, forked from a warm parent
     topic: str
     impl: str
     katas: list[Kata]
     fail_fast: bool = False
     report: RunReport | None = None
     misses: dict[str, str] = field(default_factory=dict)  # kata -> the near miss this run holds
+    seconds: float = 0.0
+    # warm only: the runs it repeats; per run (mode), per kata, each test's verdict; why it could not be warm
+    cold: list[_Job] = field(default_factory=list)
+    warm_verdicts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    warm_note: str = ""
 
 
 @dataclass
@@ -122,12 +140,13 @@ def _near_miss_round(tmp: Path, index: int, misses: dict[Kata, Path]) -> Path:
     return base
 
 
-def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
+def _plan(katas: list[Kata], tmp: Path, warm: bool = True) -> list[_Job]:
     jobs: list[_Job] = []
     topics: dict[str, list[Kata]] = {}
     for kata in katas:
         topics.setdefault(kata.topic, []).append(kata)
     for topic, members in topics.items():
+        first = len(jobs)
         jobs.append(_Job("solution", topic, "solutions", members))
         jobs.append(_Job("stub", topic, "katas", members))
         # Listed once: a near miss added while verify runs is for the next run, not a shifted index.
@@ -144,12 +163,45 @@ def _plan(katas: list[Kata], tmp: Path) -> list[_Job]:
                     misses={k.rel: miss.name for k, miss in chosen.items()},
                 )
             )
-    # Longest first (the slow deep-learning topics), so two workers finish together.
+        if warm:  # every run of the topic again, forked from one parent that imported its packages
+            jobs.append(_Job(WARM, topic, "", members, cold=jobs[first:]))
+    # Longest first (the slow deep-learning topics; a warm job holds all its topic's runs), so the workers
+    # finish together.
     weight = {
         t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
         for t, members in topics.items()
     }
-    return sorted(jobs, key=lambda job: -weight[job.topic])
+    return sorted(jobs, key=lambda job: -weight[job.topic] * max(1, len(job.cold)))
+
+
+def _run(root: Path, job: _Job) -> _Job:
+    started = time.perf_counter()
+    if job.mode != WARM:
+        job.report = run_pytest(root, [k.dir for k in job.katas], impl=job.impl, fail_fast=job.fail_fast)
+    else:
+        runs = [
+            {
+                "mode": j.mode,
+                "targets": [str(k.dir) for k in j.katas],
+                "impl": j.impl,
+                "fail_fast": j.fail_fast,
+            }
+            for j in job.cold
+        ]
+        done = subprocess.run(
+            [sys.executable, "-m", "graders.warm", str(root), job.topic],
+            input=json.dumps(runs),
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the warm runs of {job.topic} failed:\n{done.stderr[-3000:]}")
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        job.warm_verdicts, job.warm_note = found["runs"], found["note"]
+    job.seconds = time.perf_counter() - started
+    return job
 
 
 def _not_an_assertion(result: TestResult) -> str | None:
@@ -219,9 +271,14 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
             verdict.problems.append(f"near miss {name} fails only by {how}: it must fail an assertion")
         else:
             verdict.near_misses += 1
-            verdict.notes += _diagnosis_drift(kata, name, results)
-    if (shown := diagnose(kata.dir, stub)) is not None:
-        verdict.problems.append(f"the stub's failures are diagnosed as near miss {shown['name']}")
+            verdict.problems += _diagnosis_drift(kata, name, results)
+    for run, results in (("stub", stub), ("solution", solution)):
+        if (shown := diagnose(kata.dir, results)) is not None:
+            verdict.problems.append(f"the {run}'s failures are diagnosed as near miss {shown['name']}")
+    diagnosed, ambiguous_notes = _diagnoses_recognise_themselves(kata)
+    verdict.problems += diagnosed
+    verdict.notes += ambiguous_notes
+    verdict.problems += _warm_disagreements(kata, mine)
     problems, notes = check_mutants(kata)
     verdict.problems += problems
     verdict.notes += notes
@@ -229,37 +286,107 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
 
 
 def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult]) -> list[str]:
-    """A note when a near miss's failures (its first, in a fail-fast round) differ from its recorded signature.
+    """Where a near miss's run (fail-fast: the tests up to its first failure) differs from its recorded signature.
 
-    A note, not a failure: the hint is then simply not shown; the graders test on diagnoses.toml's inputs hash
-    is what keeps the records current."""
+    Every test that ran must fail with the recorded shape, or pass where none is recorded: the signature is then
+    a deterministic function of the code, the same here (through --impl) as in a learner's or a graded run.
+    Tests skipped after the first failure prove nothing either way."""
     mistake = next((m for m in load_diagnoses(kata.dir) if m["name"] == name), None)
     if mistake is None:
         return []  # no diagnoses.toml yet: graders/tests/test_diagnose.py says which katas need one
-    recorded = mistake.get("fails", {})
-    drift = [test for test, kind in signature(results).items() if recorded.get(test) != kind]
+    recorded, mine = mistake.get("fails", {}), signature(results)
+    ran = [test_key(r.nodeid) for r in results if r.outcome != "skipped"]
+    drift = [test for test in ran if recorded.get(test) != mine.get(test)]
     if not drift:
         return []
-    return [f"near miss {name} now fails {drift[0]} differently than diagnoses.toml records: "
-            f"run `python -m graders diagnoses {kata.rel}`"]  # fmt: skip
+    test = drift[0]
+    return [f"near miss {name}: {test} {_as_shape(mine.get(test))} but diagnoses.toml records "
+            f"{_as_shape(recorded.get(test))}: run `python -m graders diagnoses {kata.rel}`, and if it "
+            "still differs, the message holds something that changes from run to run"]  # fmt: skip
+
+
+def _as_shape(kind: str | None) -> str:
+    return "passes" if kind is None else f"fails as {kind!r}"
+
+
+def _diagnoses_recognise_themselves(kata: Kata) -> tuple[list[str], list[str]]:
+    """Each recorded near miss matches itself by the rule, or nothing where its signature is shared (a note)."""
+    mistakes = load_diagnoses(kata.dir)
+    shared = ambiguous(mistakes)
+    twins = {name for names in shared for name in names}
+    problems = []
+    for mistake in mistakes:
+        expected = None if mistake["name"] in twins or not mistake.get("fails") else mistake["name"]
+        found = match(mistakes, mistake.get("fails", {}))
+        if (found and found["name"]) != expected:
+            problems.append(
+                f"diagnoses.toml: near miss {mistake['name']} is diagnosed as {found and found['name']}"
+            )
+        elif bool(mistake.get("unique")) != (expected is not None):
+            problems.append(f"diagnoses.toml: near miss {mistake['name']} has the wrong `unique` flag")
+        elif expected is not None and not mistake.get("hint"):
+            problems.append(
+                f"diagnoses.toml: near miss {mistake['name']} has no hint (write its `Near miss:` note)"
+            )
+    notes = [f"near misses {' and '.join(names)} fail alike: their hints are never shown" for names in shared]
+    return problems, notes
+
+
+def _warm_disagreements(kata: Kata, jobs: list[_Job]) -> list[str]:
+    """Tests whose verdict differs between a cold run and the same run forked from a warm parent (katas watch)."""
+    warm = next((job for job in jobs if job.mode == WARM), None)
+    if warm is None or warm.warm_note:
+        return []
+    problems = []
+    for job in jobs:
+        if job.mode == WARM:
+            continue
+        cold = {r.nodeid: r.outcome for r in _results_for(job, kata)}
+        forked = warm.warm_verdicts.get(job.mode, {}).get(kata.rel, {})
+        differ = sorted(n for n in cold.keys() | forked.keys() if cold.get(n) != forked.get(n))
+        if differ:
+            shown = ", ".join(f"{n} ({cold.get(n, 'not run')} cold, {forked.get(n, 'not run')} warm)"
+                              for n in differ[:3])  # fmt: skip
+            more = f" and {len(differ) - 3} more" if len(differ) > 3 else ""
+            problems.append(f"warm and cold runs disagree against the {job.mode}: {shown}{more}")
+    return problems
 
 
 def verify(
-    root: Path, katas: list[Kata], *, jobs: int | None = None, echo: Callable[[str], None] = print
+    root: Path,
+    katas: list[Kata],
+    *,
+    jobs: int | None = None,
+    echo: Callable[[str], None] = print,
+    warm: bool = True,
 ) -> list[KataVerdict]:
+    """Check `katas`; `warm`: also run each topic's runs forked from a warm parent and compare the verdicts."""
     workers = jobs or max(1, min(4, os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="katas-verify-") as tmp:
-        plan = _plan(katas, Path(tmp))
-        echo(f"verify: {len(katas)} katas, {len(plan)} pytest runs on {workers} workers")
+        plan = _plan(katas, Path(tmp), warm)
+        cold = [job for job in plan if job.mode != WARM]
+        echo(f"verify: {len(katas)} katas, {len(cold)} pytest runs, warm again: {warm}; on {workers} workers")
 
         def run(job: _Job) -> _Job:
-            job.report = run_pytest(root, [k.dir for k in job.katas], impl=job.impl, fail_fast=job.fail_fast)
-            echo(f"  ran {job.topic} against {job.mode}: {len(job.report.results)} results")
+            _run(root, job)
+            if job.mode == WARM:
+                note = f": {job.warm_note}" if job.warm_note else ""
+                echo(f"  ran {job.topic} again, forked from a warm parent ({job.seconds:.0f} s){note}")
+            else:
+                count = len(job.report.results) if job.report else 0
+                echo(f"  ran {job.topic} against {job.mode}: {count} results ({job.seconds:.0f} s)")
             return job
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             done = list(pool.map(run, plan))
     verdicts = [_judge(kata, done) for kata in katas]
+    if warm:
+        seconds = {
+            how: sum(j.seconds for j in done if (j.mode == WARM) == (how == WARM)) for how in (WARM, "")
+        }
+        echo(
+            f"verify: warm runs {seconds[WARM]:.0f} s of worker time beside {seconds['']:.0f} s of cold runs"
+        )
     for verdict in verdicts:
         mark = "ok  " if not verdict.problems else "FAIL"
         extra = f", {verdict.skipped} skipped here" if verdict.skipped else ""

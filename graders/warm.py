@@ -138,3 +138,32 @@ def _reseed() -> None:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.seed()
+
+
+def verdicts(root: Path, topic: str, runs: list[dict]) -> dict:
+    """Verify's warm side: each run's per-test outcomes, every run forked from one parent warm with `topic`.
+
+    `runs`: `{"mode", "targets", "impl", "fail_fast"}` each, as verify runs them cold. Returns `{"note": why
+    runs could not be warm (else ""), "runs": {mode: {kata: {nodeid: outcome}}}}`."""
+    from graders.runner import run_pytest
+
+    warm = Warm(root)
+    warm.preload(topic)
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for run in runs if warm.usable else []:
+        report = run_pytest(
+            root, [Path(t) for t in run["targets"]], impl=run["impl"], fail_fast=run["fail_fast"], warm=warm
+        )
+        for result in report.results:
+            found.setdefault(run["mode"], {}).setdefault(result.kata or "", {})[result.nodeid] = (
+                result.outcome
+            )
+    return {"note": warm.note, "runs": found}
+
+
+if __name__ == "__main__":
+    # `python -m graders.warm ROOT TOPIC < RUNS.json`: verdicts() in a process of its own, single-threaded (a
+    # fork from a threaded parent can inherit a lock another thread held) and holding one topic's imports only.
+    import json
+
+    print(json.dumps(verdicts(Path(sys.argv[1]), sys.argv[2], json.loads(sys.stdin.read()))))

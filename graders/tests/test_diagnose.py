@@ -8,11 +8,15 @@ import textwrap
 
 import pytest
 
-from graders.catalog import all_katas
-from graders.diagnose import FILE, diagnose, stale
+from graders.catalog import NEAR_MISSES, all_katas
+from graders.diagnose import FILE, ambiguous, diagnose, generate, load, signature, stale
+from graders.grade import grade
 from graders.runner import TestResult as Result
+from graders.runner import run_pytest
 from graders.screen import shape
+from graders.staging import TrustedTree
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, MiniRepo
+from graders.verify import _diagnoses_recognise_themselves, _near_miss_round, verify
 
 SIGNATURE = """
 inputs = "x"
@@ -147,3 +151,78 @@ def test_every_recorded_diagnosis_is_current():
     assert not stale_katas, (
         f"run `python -m graders diagnoses {' '.join(stale_katas[:5])}` ({len(stale_katas)} stale)"
     )
+
+
+def test_every_recorded_near_miss_is_diagnosed_as_itself_or_not_at_all():
+    """By the rule, on the stored signatures of all katas: itself, or nothing where two near misses share one."""
+    problems = {k.rel: _diagnoses_recognise_themselves(k)[0] for k in all_katas(REPO)}
+    assert not {rel: found for rel, found in problems.items() if found}
+
+
+# Near misses across topics, graded as the learner's file, against the same near misses through --impl. Chosen
+# for what differs between the two: the learner file's path in the message (deployment e04: `katas/…` graded,
+# a temporary folder through the switch), the learner module's name (sklearn q09's exception classes), a shared
+# signature (pytorch e01: expansion_formula and uses_cdist fail alike: no hint), plain assertions.
+AS_LEARNER = {
+    "python_pandas/e01_basic_types": ("digits_only_ints", "unstripped_list"),
+    "deployment/e04_dockerfile": ("code_before_dependencies", "runs_as_root"),
+    "sklearn/q09_persistence": ("features_before_hash", "hash_before_versions"),
+    "pytorch/e01_tensor_ops": ("expansion_formula", "squared_distances"),
+}
+
+
+@pytest.mark.timeout(900)
+def test_a_near_miss_graded_as_the_learners_file_is_diagnosed_as_through_the_switch(tmp_path):
+    katas = {k.rel: k for k in all_katas(REPO) if k.rel in AS_LEARNER}
+    trusted = TrustedTree.from_dir(REPO)  # the working tree's tests and records, as the switch run reads them
+    for index in range(2):
+        chosen = {
+            katas[rel]: katas[rel].solution_dir / NEAR_MISSES / names[index]
+            for rel, names in AS_LEARNER.items()
+        }
+        impl = _near_miss_round(tmp_path, index, chosen)
+        switched = run_pytest(REPO, [k.dir for k in chosen], impl=str(impl)).by_kata()
+        graded = grade(REPO, list(chosen), impl=str(impl), trusted=trusted, warm=False, echo=lambda _: None)
+        for kata_grade in graded:
+            kata, name = kata_grade.kata, chosen[kata_grade.kata].name
+            assert signature(kata_grade.results) == signature(switched[kata.rel]), f"{kata.rel} {name}"
+            mistakes = load(kata.dir)
+            mine = next(m for m in mistakes if m["name"] == name)
+            shared = any(name in names for names in ambiguous(mistakes))
+            expected = "" if shared else mine["hint"]
+            assert kata_grade.hint == expected, f"{kata.rel} {name}: graded as the learner's file"
+            through_switch = diagnose(kata.dir, switched[kata.rel])
+            assert (through_switch["hint"] if through_switch else "") == expected, f"{kata.rel} {name}"
+
+
+TWICE_AS_MUCH = '''
+    """Near miss: doubles the sum."""
+
+    def add(a, b):
+        return 2 * (a + b)
+    '''
+
+
+@pytest.mark.timeout(300)
+def test_verify_fails_a_near_miss_that_no_longer_fails_as_recorded_and_names_twins(mini_repo):
+    near_misses = {"off_by_one": OFF_BY_ONE, "zero_raises": RAISES, "doubles": TWICE_AS_MUCH}
+    tests = ADD_TESTS + "\n    def test_adds_zero(demo):\n        assert demo.add(0, 4) == 4, 'adding zero'\n"
+    mini_repo.add_kata("python_pandas/e01_demo", stub=ADD_STUB, solution=ADD_SOLUTION, tests=tests,
+                       near_misses=near_misses)  # fmt: skip
+    (kata,) = all_katas(mini_repo.root)
+    generate(mini_repo.root, [kata], echo=lambda _: None)
+    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
+    assert verdict.problems == [] and verdict.notes == [
+        "near misses doubles and off_by_one fail alike: their hints are never shown"
+    ]
+    # The message of a test the near misses fail first changes; the record does not.
+    tests_file = kata.dir / "test_demo.py"
+    tests_file.write_text(tests_file.read_text().replace("== 5", "== 5, 'two and three'"))
+    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
+    drift = sorted(p.split(":")[0] for p in verdict.problems if "test_adds fails as" in p and "records" in p)
+    assert drift == ["near miss doubles", "near miss off_by_one"], verdict.problems  # zero_raises passes it
+    # A record hand-edited to show an ambiguous hint.
+    record = kata.dir / FILE
+    record.write_text(record.read_text().replace("unique = false", "unique = true"))
+    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
+    assert "diagnoses.toml: near miss doubles has the wrong `unique` flag" in verdict.problems

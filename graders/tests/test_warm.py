@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from graders.catalog import TOPICS
-from graders.tests.conftest import REPO
+from graders.catalog import TOPICS, all_katas
+from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO
+from graders.verify import verify
 
 # One kata per topic (a light one where the first trains a network; an Airflow one, whose import must wait).
 SAMPLE = {topic: None for topic in TOPICS} | {
@@ -65,3 +66,38 @@ def test_warm_and_cold_verdicts_agree_on_every_topic():
     assert {"failed", "error"} & set(verdicts["near miss warm"].values()), "the near misses fail"
     topics = {nodeid.split("/")[1] for nodeid in verdicts["solution warm"]}
     assert topics == set(TOPICS), "every topic ran"
+
+
+# A test that can tell a warm run from a cold one: the topic's package is already imported when it starts.
+TELLS_WARM_FROM_COLD = """
+    import sys
+
+    def test_nothing_was_imported_ahead():
+        assert "colorsys" not in sys.modules
+    """
+OFF_BY_ONE = """
+    def add(a, b):
+        \"\"\"Near miss: one too few.\"\"\"
+        return a + b - 1
+    """
+
+
+@pytest.mark.timeout(300)
+def test_verify_names_the_kata_and_the_tests_where_warm_and_cold_disagree(mini_repo):
+    for name, extra in (("e01_same", ""), ("e02_differs", TELLS_WARM_FROM_COLD)):
+        mini_repo.add_kata(
+            f"python_pandas/{name}",
+            stub=ADD_STUB,
+            solution=ADD_SOLUTION,
+            tests=ADD_TESTS + extra,
+            near_misses={"off_by_one": OFF_BY_ONE, "off_by_one_again": OFF_BY_ONE},
+            topic_imports=["colorsys"],
+        )
+    lines: list[str] = []
+    same, differs = verify(mini_repo.root, all_katas(mini_repo.root), echo=lines.append)
+    assert any("forked from a warm parent" in line for line in lines)
+    assert not [p for p in same.problems if "warm" in p], same.problems
+    disagree = [p for p in differs.problems if p.startswith("warm and cold runs disagree")]
+    test = "katas/python_pandas/e02_differs/test_demo.py::test_nothing_was_imported_ahead"
+    for mode in ("solution", "stub"):  # the near misses' runs stop at their first failure, before this test
+        assert f"disagree against the {mode}: {test} (passed cold, failed warm)" in "\n".join(disagree)
