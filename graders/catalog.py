@@ -6,6 +6,10 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graders.nearmiss import NearMiss
 
 TOPICS = (
     "python_pandas",
@@ -19,7 +23,40 @@ TOPICS = (
 )
 SERVICES = frozenset({"postgres", "s3", "airflow", "docker", "gpu"})
 DIFFICULTIES = ("easy", "medium", "hard")
+POINTS = {"easy": 10, "medium": 20, "hard": 30}
 NEAR_MISSES = "near_misses"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of `kata.toml`: `dev lint` rejects any other, `dev new` writes them all."""
+
+    kind: type | tuple[type, ...]
+    required: bool
+    doc: str
+
+
+KATA_KEYS = {
+    "title": Key(str, True, "shown by `katas next` and in the README's title line"),
+    "source": Key(
+        str, True, "the roadmap item: `Roadmap §N <section>, example “…”` or `interview question N “…”`"
+    ),
+    "difficulty": Key(str, True, " | ".join(DIFFICULTIES)),
+    "points": Key(int, True, "easy 10, medium 20, hard 30"),
+    "minutes": Key(int, True, "estimated time for a learner"),
+    "learner_files": Key(list, True, "the files the learner edits (the stubs)"),
+    "provided": Key(
+        list, False, "other files of the kata folder its tests use (app.py a Dockerfile packages...)"
+    ),
+    "contract": Key(str, False, "the OpenAPI file a web kata's fuzz test holds the app to (graders.fuzz)"),
+    "timeout": Key((int, float), False, "seconds per test when the default (60) is not right"),
+    "hints": Key(list, True, "two or three, from gentle to nearly the answer (`katas hint`)"),
+}
+# Keys that once existed: `dev lint` says why they went and `dev lint --fix` deletes them.
+RETIRED_KEYS = {
+    "services": "nothing reads it: a kata's tests say what it needs (the docker and gpu markers skip, the "
+    "postgres, s3 and airflow fixtures start their service), so a second list could only drift",
+}
 
 
 class CatalogError(Exception):
@@ -90,9 +127,12 @@ class Kata:
     def test_files(self) -> list[Path]:
         return sorted(self.dir.glob("test_*.py"))
 
-    def near_misses(self) -> list[Path]:
-        folder = self.solution_dir / NEAR_MISSES
-        return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    def near_misses(self) -> list[NearMiss]:
+        """The known mistakes, by name: `near_miss.files()` gives their text, `near_miss.write_runnable(base)`
+        a runnable copy of the solution with the mistake in it (graders.nearmiss)."""
+        from graders.nearmiss import listed
+
+        return listed(self)
 
 
 def load_meta(kata_dir: Path) -> dict:
