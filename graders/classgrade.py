@@ -100,6 +100,8 @@ class Isolation:
 
 def find_submissions(source: Path, clones: Path) -> list[Submission]:
     """A folder of student repositories (as `gh classroom clone student-repos` writes), or a file of URLs/paths."""
+    if not source.exists():
+        raise ClassGradeError(f"{source}: no such folder of repositories or file of URLs")
     if source.is_dir():
         folders = sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
         return [Submission(p.name, p) for p in folders]
@@ -461,9 +463,9 @@ def grade_class(
     out.mkdir(parents=True, exist_ok=True)
     per_student = out / "submissions"
     per_student.mkdir(exist_ok=True)
+    chosen, why_not = choose_isolation(isolation, image, limits, jobs)  # before cloning a whole roster
     trusted = TrustedTree.from_dir(template)
     submissions = find_submissions(source, out / "repos")[shard[0] :: shard[1]]
-    chosen, why_not = choose_isolation(isolation, image, limits, jobs)
     local_own_user = chosen.kind == "local" and chosen.own_user
     if hidden is not None and local_own_user and hidden.stat().st_mode & 0o077:
         raise ClassGradeError(
