@@ -9,7 +9,7 @@ runs. Every result says which isolation ran:
 - **container** (where a Docker engine answers and the learner image is built): one `docker run` per
   submission, with no network, a read-only root and template, the submission read-only, tmpfs scratch, memory,
   process and CPU limits, a non-root user, no capabilities and no privilege gain. The grader is the container's
-  PID 1, so the submission's code cannot even kill it.
+  PID 1, so the submission's code cannot kill it (a SIGTERM only makes it stop and report what it graded).
 - **local sandbox**: a private folder, as a user of its own when the grader runs as root, in a network
   namespace with loopback only where the system allows one, under the grader's memory and process bounds.
 
@@ -46,7 +46,7 @@ from graders.staging import TrustedTree, compare
 SANDBOX_UID_BASE = 61000  # one uid per parallel slot when the grader runs as root
 ISOLATIONS = ("auto", "container", "local")
 DEFAULT_IMAGE = "ds-katas"
-BUILD_HINT = "docker build -f docker/Dockerfile -t {image} <template checkout>"
+BUILD_HINT = "docker build -t {image} -f {template}/docker/Dockerfile {template}"
 REPORT_LIMIT = 20 * 1024 * 1024  # a real report is a few kB
 TRUSTED_EXITS = (0, 143)  # graded, or stopped by SIGTERM after writing what it had (graders.grade)
 # Inside the container: where each mount lies. The template and the submission are read-only.
@@ -185,7 +185,7 @@ def _docker(*args: str, timeout: float = 20) -> subprocess.CompletedProcess | No
         return None
 
 
-def container_unavailable(image: str) -> str | None:
+def container_unavailable(image: str, template: Path | str = "<template checkout>") -> str | None:
     """Why one container per submission cannot run here, or None. Local questions only: never a registry."""
     info = _docker("info", "--format", "{{.ServerVersion}}", timeout=10)
     if info is None or info.returncode != 0 or not info.stdout.strip():
@@ -193,17 +193,21 @@ def container_unavailable(image: str) -> str | None:
         return "no Docker engine answers" + (f" ({said})" if said else " (no docker client)")
     found = _docker("image", "inspect", "--format", "{{.Id}}", image)
     if found is None or found.returncode != 0:
-        return f"the image {image} is not built here: {BUILD_HINT.format(image=image)}"
+        return f"the image {image} is not built here: {BUILD_HINT.format(image=image, template=template)}"
     return None
 
 
 def choose_isolation(
-    requested: str, image: str = DEFAULT_IMAGE, limits: Limits | None = None, jobs: int = 1
+    requested: str,
+    image: str = DEFAULT_IMAGE,
+    limits: Limits | None = None,
+    jobs: int = 1,
+    template: Path | str = "<template checkout>",
 ) -> tuple[Isolation, str]:
     """The isolation to grade with, and why a container was not chosen ('' when it was, or local was asked)."""
     if requested not in ISOLATIONS:
         raise ClassGradeError(f"--isolation {requested}: choose one of {', '.join(ISOLATIONS)}")
-    why = container_unavailable(image) if requested != "local" else ""
+    why = container_unavailable(image, template) if requested != "local" else ""
     if requested == "container" and why:
         raise ClassGradeError(f"--isolation container: {why}; or grade with --isolation local")
     if requested == "local" or why:
@@ -284,7 +288,7 @@ def container_command(
     env = {**GIT_SAFE, "HOME": "/tmp", "TMPDIR": "/tmp", "USER": "grader", "NO_COLOR": "1"}
     for key, value in env.items():
         command += ["-e", f"{key}={value}"]
-    # No --init: the grader is PID 1, which signals from inside the container (SIGKILL included) cannot stop.
+    # No --init: the grader is PID 1, which no signal from inside the container can kill (SIGKILL included).
     return [*command, isolation.image_id, "python", *args]
 
 
@@ -463,7 +467,7 @@ def grade_class(
     out.mkdir(parents=True, exist_ok=True)
     per_student = out / "submissions"
     per_student.mkdir(exist_ok=True)
-    chosen, why_not = choose_isolation(isolation, image, limits, jobs)  # before cloning a whole roster
+    chosen, why_not = choose_isolation(isolation, image, limits, jobs, template)  # before cloning a roster
     trusted = TrustedTree.from_dir(template)
     submissions = find_submissions(source, out / "repos")[shard[0] :: shard[1]]
     local_own_user = chosen.kind == "local" and chosen.own_user

@@ -72,14 +72,14 @@ WRITES_OWN_GRADE = """
 
     def _forge():
         pid, grader = _parent(os.getpid()), None
-        while pid > 1 and grader is None:
+        while pid > 0 and grader is None:
             if b"--json" in _argv(pid):
                 grader = pid
             else:
                 pid = _parent(pid)
         if grader is None:
             return
-        while _parent(grader) > 1 and _argv(_parent(grader)) == _argv(grader):
+        while _parent(grader) > 0 and _argv(_parent(grader)) == _argv(grader):
             grader = _parent(grader)
         argv = _argv(grader)
         names = ["python_pandas/e01_first", "python_pandas/e02_second", "python_pandas/e03_hangs"]
@@ -413,7 +413,7 @@ def test_container_isolation_without_an_engine_says_why_in_one_line(tmp_path, mo
     env, _ = _fake_docker(tmp_path / "unbuilt", engine_up=True, image_built=False)
     monkeypatch.setenv("PATH", env["PATH"])
     with pytest.raises(
-        classgrade.ClassGradeError, match=r"image ds-katas is not built here: docker build -f"
+        classgrade.ClassGradeError, match=r"image ds-katas is not built here: docker build -t ds-katas -f"
     ):
         classgrade.choose_isolation("container")
     chosen, why = classgrade.choose_isolation("auto")
