@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +26,7 @@ SERVICES = frozenset({"postgres", "s3", "airflow", "docker", "gpu"})
 DIFFICULTIES = ("easy", "medium", "hard")
 POINTS = {"easy": 10, "medium": 20, "hard": 30}
 NEAR_MISSES = "near_misses"
+KATA_NAME = re.compile(r"^(e0[1-5]|q0[1-9]|q10)_[a-z][a-z0-9_]*$")  # e01–e05 examples, q01–q10 questions
 
 
 @dataclass(frozen=True)

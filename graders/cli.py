@@ -147,6 +147,41 @@ def _diagnoses(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _dev_lint(root: Path, args: argparse.Namespace) -> int:
+    from graders.lint import main
+
+    return main(root, args.paths, fix=args.fix, source_from_readme=args.source_from_readme)
+
+
+def _dev_near_miss(root: Path, args: argparse.Namespace) -> int:
+    from graders import nearmiss
+
+    if args.action in ("new", "edit"):
+        if not (args.kata and args.name):
+            raise CatalogError(f"dev near-miss {args.action} needs a KATA and a NAME")
+        katas = select(root, [args.kata])
+        if len(katas) != 1:
+            raise CatalogError(f"{args.kata!r} names {len(katas)} katas: name one")
+        kata = katas[0]
+        (nearmiss.new if args.action == "new" else nearmiss.edit)(kata, args.name)
+        return 0
+    katas = select(root, [args.kata] if args.kata else None)
+    if args.action == "refresh":
+        changed = sum(nearmiss.refresh(kata, args.name) for kata in katas)
+        print(f"{changed} near-miss patches rewritten")
+    else:
+        converted = sum(nearmiss.convert(kata) for kata in katas)
+        print(f"{converted} near misses converted to patches")
+    return 0
+
+
+def _dev_new(root: Path, args: argparse.Namespace) -> int:
+    from graders.scaffold import new_kata
+
+    new_kata(root, args.kata)
+    return 0
+
+
 def _shard(text: str) -> tuple[int, int]:
     index, _, count = text.partition("/")
     if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
@@ -363,9 +398,45 @@ def build_parser() -> argparse.ArgumentParser:
             print(
                 f"  {name:18} {help_.split(': ', 1)[-1] if help_.startswith(('maintainers:', 'instructors:')) else help_}"
             )
+        print("Under `katas dev` (`katas dev COMMAND --help` for each):")
+        for name, sub in dev_commands.choices.items():
+            print(f"  dev {name:14} {sub.description}")
         return 0
 
-    commands.add_parser("dev", help="the maintainers' and instructors' commands").set_defaults(func=show_team)
+    dev = commands.add_parser("dev", help="the maintainers' and instructors' commands")
+    dev.set_defaults(func=show_team)
+    dev_commands = dev.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
+    lint = dev_commands.add_parser(
+        "lint",
+        description="the katas' conventions, checked statically in seconds (each problem says its fix)",
+    )
+    lint.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
+    lint.add_argument(
+        "--fix", action="store_true", help="repair what is generated from kata.toml, then check"
+    )
+    lint.add_argument(
+        "--source-from-readme",
+        action="store_true",
+        help="with --fix: where a README's source line says more than kata.toml's `source`, keep the README's",
+    )
+    lint.set_defaults(func=_dev_lint)
+    miss = dev_commands.add_parser(
+        "near-miss", description="near misses as patches: write a runnable copy to edit, then re-diff it"
+    )
+    miss.add_argument(
+        "action",
+        choices=("new", "edit", "refresh", "convert"),
+        help="new/edit: write the runnable copy; refresh: re-diff it (or re-base every patch of the kata); "
+        "convert: folders of full copies to patches",
+    )
+    miss.add_argument("kata", nargs="?", help="a kata (refresh and convert: topics or katas, default all)")
+    miss.add_argument("name", nargs="?", help="the near miss (lower_case_words)")
+    miss.set_defaults(func=_dev_near_miss)
+    scaffold = dev_commands.add_parser(
+        "new", description="a new kata: README, kata.toml, stub, tests, solution, two near-miss placeholders"
+    )
+    scaffold.add_argument("kata", help="<topic>/<id>_<slug>, id e01–e05 or q01–q10, e.g. sql/q03_reading_plans")
+    scaffold.set_defaults(func=_dev_new)
     return parser
 
 
