@@ -45,15 +45,20 @@ def runner_id(kata: Kata) -> str:
     return f"{_TOPIC_SHORT[kata.topic]}{kata.id}"
 
 
-def _install_command(topics: list[str]) -> str:
-    extras = ",".join(t for t in topics if t != "python_pandas")
+def _install_command(root: Path, topics: list[str]) -> str:
+    """Every package from the template's lock (hashed, nothing resolved), then the template itself."""
+    from graders.setup_env import lock_config, read_pyproject
+
+    targets = ",".join(topics)
     torch = (
-        "python -m pip install torch --index-url https://download.pytorch.org/whl/cpu\n"
+        f" --torch-index {lock_config(read_pyproject(root))['torch-cpu-index']}"
         if "pytorch" in topics
         else ""
     )
-    target = f'".[{extras}]"' if extras else "."
-    return f"python -m pip install --upgrade pip\n{torch}python -m pip install {target}"
+    return (
+        f"python -m graders.setup_env {targets} --no-venv --no-project --installer pip{torch}\n"
+        "python -m pip install . --no-deps"
+    )
 
 
 def generate(
@@ -114,11 +119,11 @@ def generate(
         "        with:",
         "          python-version: '3.11'",
         "          cache: pip",
-        "          cache-dependency-path: template/pyproject.toml",
+        "          cache-dependency-path: template/requirements/*.txt",
         "      - name: Install from the template (no file of the submission is used)",
         "        working-directory: template",
         "        run: |",
-        *[f"          {line}" for line in _install_command(chosen).splitlines()],
+        *[f"          {line}" for line in _install_command(root, chosen).splitlines()],
         "      - name: Grade every kata, each isolated and bounded",
         "        id: grade",
         "        working-directory: template",
