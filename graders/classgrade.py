@@ -176,25 +176,27 @@ def describe_isolation(own_user: bool, netns: bool) -> str:
 
 
 def _docker(*args: str, timeout: float = 20) -> subprocess.CompletedProcess | None:
-    """The docker client, or None when it is not installed (or does not answer in time)."""
+    """The docker client's answer (exit 124 when it gives none in time), or None when it is not installed."""
     if shutil.which("docker") is None:
         return None
     try:
         return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return None
+        return subprocess.CompletedProcess(args, 124, "", f"no answer within {timeout:g} s")
 
 
-def container_unavailable(image: str, template: Path | str = "<template checkout>") -> str | None:
-    """Why one container per submission cannot run here, or None. Local questions only: never a registry."""
+def probe_container(image: str, template: Path | str = "<template checkout>") -> tuple[str, str]:
+    """(the image's id, '') where one container per submission can run, else ('', why not).
+
+    Local questions only (`docker info`, `docker image inspect`): nothing is ever asked of a registry."""
     info = _docker("info", "--format", "{{.ServerVersion}}", timeout=10)
     if info is None or info.returncode != 0 or not info.stdout.strip():
-        said = (info.stderr.strip().splitlines() or [""])[-1] if info is not None else ""
-        return "no Docker engine answers" + (f" ({said})" if said else " (no docker client)")
+        said = (info.stderr.strip().splitlines() or [""])[-1] if info is not None else "no docker client"
+        return "", "no Docker engine answers" + (f" ({said})" if said else "")
     found = _docker("image", "inspect", "--format", "{{.Id}}", image)
-    if found is None or found.returncode != 0:
-        return f"the image {image} is not built here: {BUILD_HINT.format(image=image, template=template)}"
-    return None
+    if found is None or found.returncode != 0 or not found.stdout.strip():
+        return "", f"the image {image} is not built here: {BUILD_HINT.format(image=image, template=template)}"
+    return found.stdout.strip(), ""
 
 
 def choose_isolation(
@@ -207,12 +209,11 @@ def choose_isolation(
     """The isolation to grade with, and why a container was not chosen ('' when it was, or local was asked)."""
     if requested not in ISOLATIONS:
         raise ClassGradeError(f"--isolation {requested}: choose one of {', '.join(ISOLATIONS)}")
-    why = container_unavailable(image, template) if requested != "local" else ""
+    image_id, why = probe_container(image, template) if requested != "local" else ("", "")
     if requested == "container" and why:
         raise ClassGradeError(f"--isolation container: {why}; or grade with --isolation local")
-    if requested == "local" or why:
-        return Isolation("local", *isolation_available()), why or ""
-    image_id = _docker("image", "inspect", "--format", "{{.Id}}", image).stdout.strip()
+    if not image_id:
+        return Isolation("local", *isolation_available()), why
     limits = limits or Limits()
     if limits.cpus is None:
         limits = replace(limits, cpus=max(1.0, (os.cpu_count() or 1) / max(1, jobs)))

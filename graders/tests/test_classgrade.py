@@ -307,6 +307,21 @@ def test_merge_joins_shards(klass, tmp_path):
     assert _csv(merged) == _csv(klass["out"])
 
 
+def test_a_report_merged_from_both_isolations_names_each(klass):
+    from graders.classreport import render_html, rows
+
+    local = json.loads((klass["out"] / "submissions" / "ada_full.json").read_text())
+    contained = {
+        **local,
+        "student": "zed",
+        "isolation": "container per submission: …",
+        "isolated_by": "container",
+    }
+    page = render_html([local, contained])
+    assert "1× local sandbox" in page and "1× container per submission" in page
+    assert [row[-1] for row in rows([local, contained])[1]] == ["local", "container"]
+
+
 def _chromium() -> str | None:
     return next(
         (p for p in map(shutil.which, ("chromium-headless-shell", "chromium", "chromium-browser")) if p), None
@@ -491,7 +506,7 @@ def _engine_and_image() -> str | None:
 
     if not docker_available():
         return why_unavailable()
-    return classgrade.container_unavailable(classgrade.DEFAULT_IMAGE)
+    return classgrade.probe_container(classgrade.DEFAULT_IMAGE)[1] or None
 
 
 @pytest.mark.docker
