@@ -20,7 +20,7 @@ def _verify(root: Path, args: argparse.Namespace) -> int:
 def _mutate(root: Path, args: argparse.Namespace) -> int:
     from graders.mutate import main
 
-    return main(root, args.paths, args.jobs, args.max_mutants)
+    return main(root, args.paths, args.jobs, args.max_mutants, stale_only=args.stale)
 
 
 def _grade(root: Path, args: argparse.Namespace) -> int:
@@ -133,6 +133,8 @@ def _grade_class(root: Path, args: argparse.Namespace) -> int:
             jobs=args.jobs,
             deadline_minutes=args.deadline_minutes,
             shard=_shard(args.shard),
+            isolation=args.isolation,
+            image=args.image,
         )
     except classgrade.ClassGradeError as exc:
         print(f"katas: {exc}", file=sys.stderr)
@@ -293,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     mutate.add_argument(
         "--max-mutants", type=int, default=None, help="per kata (default: 8 to 40, from the topic's budget)"
     )
+    mutate.add_argument(
+        "--stale",
+        action="store_true",
+        help="only katas whose mutants.toml is missing or was computed for other files",
+    )
     grade = add("grade", _grade, "grade the learner's files, kata by kata")
     grade.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     grade.add_argument("--impl", default=None, help="grade another implementation folder (e.g. solutions)")
@@ -374,6 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     klass.add_argument("--merge", nargs="+", default=None, help="join the outputs of several shards instead")
     klass.add_argument(
         "--shard", default="0/1", help="I/N: grade every N-th submission from the I-th (CI matrix)"
+    )
+    klass.add_argument(
+        "--isolation",
+        choices=("auto", "container", "local"),
+        default="auto",
+        help="container: one docker run per submission; local: a local sandbox; auto: a container where a "
+        "Docker engine answers and the image is built, else local",
+    )
+    klass.add_argument(
+        "--image", default="ds-katas", help="the learner image, built from the template's docker/"
     )
     publish = add(
         "publish-solutions",

@@ -1493,10 +1493,35 @@ def _summary(runs: list[KataRun], echo: Callable[[str], None]) -> None:
         )
 
 
-def main(root: Path, paths: list[str], jobs: int | None, max_mutants: int | None) -> int:
+def is_current(kata: Kata) -> bool:
+    """Whether the committed mutants.toml was computed for the kata's present solution and tests."""
+    try:
+        results = read_results(kata)
+    except tomllib.TOMLDecodeError:
+        return False
+    return (
+        results is not None
+        and results.get("solution_hash") == solution_hash(kata)
+        and results.get("tests_hash") == tests_hash(kata)
+    )
+
+
+def main(
+    root: Path, paths: list[str], jobs: int | None, max_mutants: int | None, stale_only: bool = False
+) -> int:
     from graders.catalog import select
 
-    runs = mutate(root, select(root, paths), jobs=jobs, max_mutants=max_mutants)
+    katas = select(root, paths)
+    if stale_only:
+        # The CI gate: only katas whose solution or tests changed since their results were committed.
+        katas = [kata for kata in katas if not is_current(kata)]
+        print(
+            f"mutate --stale: {len(katas)} katas with missing or stale results"
+            + (f": {', '.join(k.rel for k in katas)}" if katas else "")
+        )
+        if not katas:
+            return 0
+    runs = mutate(root, katas, jobs=jobs, max_mutants=max_mutants)
     failing = []
     for run in runs:
         if run.problem or not run.mutants:
