@@ -88,10 +88,8 @@ def install() -> None:
     socket.getaddrinfo = getaddrinfo
 
 
-def uninstall() -> None:
-    if not _originals:
-        return
-    socket.socket.connect = _originals["connect"]  # type: ignore[method-assign]
-    socket.socket.connect_ex = _originals["connect_ex"]  # type: ignore[method-assign]
-    socket.getaddrinfo = _originals["getaddrinfo"]  # type: ignore[assignment]
-    _originals.clear()
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now: for a server a fixture or a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

