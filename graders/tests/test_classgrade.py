@@ -35,6 +35,8 @@ from graders.tests.test_hostile import (
     _template,
 )
 
+REPO = Path(__file__).resolve().parents[2]
+
 pytestmark = pytest.mark.timeout(900)
 SECRET = "class-hidden-secret-91c2"
 KATAS = ("e01_first", "e02_second", "e03_hangs")
@@ -529,3 +531,17 @@ def test_a_real_engine_grades_in_containers():
         assert ada["hidden_tests"] == {"ran": 1, "passed": 1}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_the_command_line_takes_the_isolation_and_says_why_it_cannot(tmp_path):
+    env, _ = _fake_docker(tmp_path / "down", engine_up=False)
+    (tmp_path / "roster").mkdir()
+    command = [sys.executable, "-m", "graders", "grade-class", str(tmp_path / "roster"), "--template", str(REPO),
+               "--out", str(tmp_path / "out"), "--isolation", "container", "--image", "my-image"]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "--isolation container: no Docker engine answers" in done.stderr
+        and "--isolation local" in done.stderr
+    )
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
