@@ -420,12 +420,21 @@ def build_parser() -> argparse.ArgumentParser:
             print(f"  dev {name:14} {sub.description}")
         return 0
 
-    dev = commands.add_parser("dev", help="the maintainers' and instructors' commands")
+    dev = commands.add_parser(
+        "dev",
+        help="the maintainers' and instructors' commands",
+        description="Maintainers and instructors: the commands below, and "
+        + ", ".join(name for name, _ in team)
+        + " (`katas dev` with no command describes them all).",
+    )
     dev.set_defaults(func=show_team)
     dev_commands = dev.add_subparsers(dest="dev_command", metavar="DEV_COMMAND")
-    lint = dev_commands.add_parser(
-        "lint",
-        description="the katas' conventions, checked statically in seconds (each problem says its fix)",
+
+    def add_dev(name: str, description: str) -> argparse.ArgumentParser:
+        return dev_commands.add_parser(name, help=description, description=description)
+
+    lint = add_dev(
+        "lint", "the katas' conventions, checked statically in seconds (each problem says its fix)"
     )
     lint.add_argument("paths", nargs="*", help="topics or kata folders (default: all)")
     lint.add_argument(
@@ -437,9 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --fix: where a README's source line says more than kata.toml's `source`, keep the README's",
     )
     lint.set_defaults(func=_dev_lint)
-    miss = dev_commands.add_parser(
-        "near-miss", description="near misses as patches: write a runnable copy to edit, then re-diff it"
-    )
+    miss = add_dev("near-miss", "near misses as patches: write a runnable copy to edit, then re-diff it")
     miss.add_argument(
         "action",
         choices=("new", "edit", "refresh", "convert"),
@@ -449,10 +456,12 @@ def build_parser() -> argparse.ArgumentParser:
     miss.add_argument("kata", nargs="?", help="a kata (refresh and convert: topics or katas, default all)")
     miss.add_argument("name", nargs="?", help="the near miss (lower_case_words)")
     miss.set_defaults(func=_dev_near_miss)
-    scaffold = dev_commands.add_parser(
-        "new", description="a new kata: README, kata.toml, stub, tests, solution, two near-miss placeholders"
+    scaffold = add_dev(
+        "new", "a new kata: README, kata.toml, stub, tests, solution, two near-miss placeholders"
     )
-    scaffold.add_argument("kata", help="<topic>/<id>_<slug>, id e01–e05 or q01–q10, e.g. sql/q03_reading_plans")
+    scaffold.add_argument(
+        "kata", help="<topic>/<id>_<slug>, id e01–e05 or q01–q10, e.g. sql/q03_reading_plans"
+    )
     scaffold.set_defaults(func=_dev_new)
     return parser
 

@@ -160,7 +160,8 @@ def _readme(kata: Kata) -> list[Problem]:
         found.append(
             Problem(
                 where,
-                f"its source says «{source}», kata.toml's `source` «{kata.meta.get('source')}»",
+                f"its source line says more than kata.toml's `source`: «{source}» "
+                f"(kata.toml: «{kata.meta.get('source')}»)",
                 f"put the wording you want in kata.toml's `source`, then `{FIX}` "
                 f"(`{FIX} --source-from-readme {kata.rel}` keeps the README's)",
             )
@@ -321,14 +322,15 @@ def _near_misses(kata: Kata) -> list[Problem]:
                 Problem(f"{base}/{entry.name}", "is no near miss", "near misses are NAME.patch files")
             )
     recorded = {m.get("name"): m.get("hint") for m in load(kata.dir)}
-    for name in kata.learner_files[:1]:
+    for name in kata.learner_files:
         path = kata.solution_dir / name
-        if path.is_file() and not re.match(r"\s*(\"\"\"|'''|#|--|//)", path.read_text(errors="replace")):
+        first = path.read_text(errors="replace").split("\n", 1)[0] if path.is_file() else ""
+        if path.is_file() and not re.match(r"(\"\"\"|'''|#|--|//|\s*$)", first):
             found.append(
                 Problem(
                     f"solutions/{kata.rel}/{name}",
-                    "does not open with a docstring or comment",
-                    "a near miss's note takes the reference's first line: start with a docstring",
+                    "does not open with a docstring or comment: its first line is what a near miss's note takes",
+                    "start it with a docstring (or a comment) saying what it is",
                 )
             )
     for miss in misses:
@@ -459,11 +461,13 @@ def _topic_list(root: Path) -> list[Problem]:
         [t.strip() for t in matrix[1].split(",")] if matrix else [],
         "the verify job's matrix: topic: [every topic]",
     )
-    agree(
-        "graders/roadmap.json",
-        list(json.loads(INDEX.read_text(encoding="utf-8"))),
-        "python -m graders.roadmap",
-    )
+    index = root / "graders" / INDEX.name
+    if index.is_file():
+        agree(
+            "graders/roadmap.json",
+            list(json.loads(index.read_text(encoding="utf-8"))),
+            "python -m graders.roadmap",
+        )
     for path, needle in (("docker/Dockerfile", "ARG EXTRAS=all"), ("docker/compose.yml", "EXTRAS: all")):
         if (root / path).is_file() and needle not in (root / path).read_text(encoding="utf-8"):
             found.append(

@@ -28,7 +28,7 @@ import difflib
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 PATCH = ".patch"
 CONTEXT = 3  # lines of context around each change, as `diff -u`
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+OnStale = Callable[[str, "Hunk"], None]  # called with the file and each hunk that no longer applies
 NOTE = re.compile(r"Near miss:\s*(?P<note>.+)", re.DOTALL)
 _RANGE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _NO_NEWLINE = "\\ No newline at end of file"
@@ -279,11 +280,11 @@ class NearMiss:
     def patch(self) -> Patch:
         return parse(read(self.source), self.where)
 
-    def files(self) -> dict[str, str]:
-        """Each learner file this near miss changes, with its full text."""
+    def files(self, on_stale: OnStale | None = None) -> dict[str, str]:
+        """Each learner file this near miss changes, with its full text (see `materialise` for `on_stale`)."""
         if not self.is_patch:
             return {p.name: read(p) for p in sorted(self.source.iterdir()) if p.is_file()}
-        return materialise(self.kata, self.patch(), self.where)
+        return materialise(self.kata, self.patch(), self.where, on_stale)
 
     @property
     def note(self) -> str:
@@ -295,7 +296,7 @@ class NearMiss:
                 return note_text(lines[: note_span(lines)])
         return ""
 
-    def write_runnable(self, base: Path) -> Path:
+    def write_runnable(self, base: Path, on_stale: OnStale | None = None) -> Path:
         """Write `base/<topic>/<kata>/`: the reference solution with this near miss applied, laid out like
         `solutions/` so that `base` works as `--impl`. The one way a near miss becomes files to run."""
         target = base / self.kata.topic / self.kata.name
@@ -305,7 +306,7 @@ class NearMiss:
             ignore=shutil.ignore_patterns(NEAR_MISSES, "__pycache__"),
             dirs_exist_ok=True,
         )
-        for name, text in self.files().items():
+        for name, text in self.files(on_stale).items():
             write_if_changed(target / name, text)
         return target
 
@@ -337,15 +338,19 @@ def listed(kata: Kata) -> list[NearMiss]:
     return [found[name] for name in sorted(found)]
 
 
-def materialise(kata: Kata, patch: Patch, where: str, *, strict: bool = True) -> dict[str, str]:
-    """The learner files a patch describes: each reference file with its hunks applied, the note on top."""
+def materialise(kata: Kata, patch: Patch, where: str, on_stale: OnStale | None = None) -> dict[str, str]:
+    """The learner files a patch describes: each reference file with its hunks applied, the note on top.
+
+    A hunk that no longer applies raises PatchError, or, given `on_stale`, is handed to it and left out."""
     out: dict[str, str] = {}
     for index, change in enumerate(patch.files):
         reference = kata.solution_dir / change.name
         if change.name not in kata.learner_files or not reference.is_file():
             raise PatchError(f"{where} changes {change.name}, which is not a learner file of {kata.rel}")
         text, rejected = apply(read(reference), change)
-        if rejected and strict:
+        for hunk in rejected if on_stale is not None else []:
+            on_stale(change.name, hunk)
+        if rejected and on_stale is None:
             raise PatchError(
                 f"{where} no longer applies to solutions/{kata.rel}/{change.name} (the reference changed "
                 f"near line {rejected[0].old_start + 1}): run `python -m graders dev near-miss edit {kata.rel} "
@@ -412,24 +417,17 @@ def new(kata: Kata, name: str, echo=print) -> Path:
 def edit(kata: Kata, name: str, echo=print) -> Path:
     """Write the near miss as a runnable copy of the solution; hunks that no longer apply are printed."""
     miss = _find_miss(kata, name)
-    target = edit_dir(kata, name)
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(kata.solution_dir, target, ignore=shutil.ignore_patterns(NEAR_MISSES, "__pycache__"))
-    if miss.is_patch:
-        files = materialise(kata, miss.patch(), miss.where, strict=False)
-        for change in miss.patch().files:
-            for hunk in apply(read(kata.solution_dir / change.name), change)[1]:
-                echo(
-                    f"this change to {change.name} no longer applies: make it by hand in the copy\n{hunk.render()}"
-                )
-    else:
-        files = miss.files()
-    for filename, text in files.items():
-        write_if_changed(target / filename, text)
-    base = target.parents[1].relative_to(kata.root)
-    echo(f"edit   {target.relative_to(kata.root)}/{next(iter(files), kata.learner_files[0])}")
-    echo(f"run    pytest katas/{kata.rel} --impl={base}")
+    base = kata.root / EDITS / name
+    if (base / kata.topic / kata.name).exists():
+        shutil.rmtree(base / kata.topic / kata.name)
+
+    def stale(filename: str, hunk: Hunk) -> None:
+        echo(f"this change to {filename} no longer applies: make it by hand in the copy\n{hunk.render()}")
+
+    target = miss.write_runnable(base, stale)
+    changes = miss.patch().files if miss.is_patch else []
+    echo(f"edit   {target.relative_to(kata.root)}/{changes[0].name if changes else kata.learner_files[0]}")
+    echo(f"run    pytest katas/{kata.rel} --impl={base.relative_to(kata.root)}")
     echo(f"then   python -m graders dev near-miss refresh {kata.rel} {name}")
     return target
 
