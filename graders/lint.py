@@ -445,10 +445,13 @@ def _topic_list(root: Path) -> list[Problem]:
                 'all = ["ds-katas[<every topic but python_pandas>]"] (the dev container installs `all`)',
             )
         )
-    table = re.findall(
-        r"^\| `(\w+)` \| `pip install", (root / "README.md").read_text(encoding="utf-8"), re.MULTILINE
-    )
+    section = (root / "README.md").read_text(encoding="utf-8").partition("### Choosing topics")[2]
+    table = re.findall(r"^\| `(\w+)` \|", section.split("\n#", 1)[0], re.MULTILINE)
     agree("README.md", table, "the table under “Choosing topics”: one row per topic, in TOPICS order")
+    locks = root / "requirements"  # graders.setup_env: one lock file per topic, and all, dev, uv
+    if locks.is_dir():
+        listed = sorted(p.stem for p in locks.glob("*.txt") if p.stem not in ("all", "dev", "uv"))
+        agree("requirements/", listed, "one lock per topic: `python -m graders.setup_env --lock`", False)
     agree("graders/classroom.py", list(_TOPIC_SHORT), "_TOPIC_SHORT: a short runner name for every topic")
     ci = root / ".github" / "workflows" / "ci.yml"
     matrix = (

@@ -235,6 +235,14 @@ def note_span(lines: list[str]) -> int:
     return index
 
 
+def header_span(new: list[str], old: list[str]) -> int:
+    """How many first lines of a near-miss file are its note, given the reference it comes from: the note's
+    paragraph (`note_span`) less the lines that are the reference's own, right after its first line (a
+    reference whose opening comment runs on keeps those lines)."""
+    span = note_span(new)
+    return next((k for k in range(1, span) if new[k:span] == old[1 : 1 + span - k]), span)
+
+
 def note_text(header: list[str]) -> str:
     """The note in one line of words: comment markers, quotes and the `Near miss:` label removed."""
     found = NOTE.search("".join(header))
@@ -290,10 +298,10 @@ class NearMiss:
     def note(self) -> str:
         if self.is_patch:
             return note_text(self.patch().header)
-        for text in self.files().values():
+        for name, text in self.files().items():
             if opens_with_note(text):
-                lines = lines_of(text)
-                return note_text(lines[: note_span(lines)])
+                lines, reference = lines_of(text), lines_of(read(self.kata.solution_dir / name))
+                return note_text(lines[: header_span(lines, reference)])
         return ""
 
     def write_runnable(self, base: Path, on_stale: OnStale | None = None) -> Path:
@@ -376,7 +384,7 @@ def make_patch(kata: Kata, near: dict[str, str]) -> Patch:
     for name in [carrier, *(n for n in kata.learner_files if n in near and n != carrier)]:
         old, new = lines_of(reference[name]), lines_of(near[name])
         if name == carrier:
-            span = note_span(new)
+            span = header_span(new, old)
             header, new = new[:span], old[:1] + new[span:]
         if name == carrier or old != new:
             files.append(FilePatch(name, diff(old, new)))
