@@ -24,7 +24,7 @@ from pathlib import Path
 
 from graders.catalog import Kata, topic_meta
 from graders.runner import RunReport, run_pytest
-from graders.warm import Warm
+from graders.warm import in_fresh_parent
 
 
 @dataclass
@@ -64,11 +64,18 @@ def _bench_topic(
     topic_wall = time.perf_counter() - start
     timings = [_timing(kata, report, _alone_wall(root, kata, impl) if alone else None) for kata in members]
     startup = topic_wall - sum(t.in_topic_s for t in timings)
-    warm = Warm(root)
-    if alone:
-        warm.preload(topic)
+    warm_note = ""
+    if (
+        alone
+    ):  # as `katas watch` re-runs a kata: forked from a parent that imported this topic's packages only
+        runs = [
+            {"mode": t.kata.rel, "targets": [str(t.kata.dir)], "impl": impl, "fail_fast": False}
+            for t in timings
+        ]
+        found = in_fresh_parent(root, topic, runs)
+        warm_note = found["note"]
         for t in timings:
-            t.warm_s = _alone_wall(root, t.kata, impl, warm) if warm.usable else None
+            t.warm_s = found["seconds"].get(t.kata.rel)
 
     echo(f"\n### {topic} (against {impl})\n")
     echo("| kata | tests (s) | in topic run (s) | alone, imports included (s) | warm re-run (s) | result |")
@@ -112,7 +119,7 @@ def _bench_topic(
         quick = sum(t.warm_s <= 1.5 * t.tests_s + 0.5 for t in warmed)
         echo(
             f"{topic}, warm re-runs (katas watch): {quick} of {len(warmed)} within 1.5 × tests + 0.5 s"
-            + (f"; {warm.note}" if warm.note else "")
+            + (f"; {warm_note}" if warm_note else "")
         )
     return ok
 
@@ -125,9 +132,9 @@ def _timing(kata: Kata, report: RunReport, alone_s: float | None) -> KataTiming:
     return KataTiming(kata, report.collect_s.get(key, 0.0) + tests, tests, alone_s, ok)
 
 
-def _alone_wall(root: Path, kata: Kata, impl: str, warm: Warm | None = None) -> float:
+def _alone_wall(root: Path, kata: Kata, impl: str) -> float:
     start = time.perf_counter()
-    run_pytest(root, [kata.dir], impl=impl, warm=warm)
+    run_pytest(root, [kata.dir], impl=impl)
     return time.perf_counter() - start
 
 

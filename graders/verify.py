@@ -17,12 +17,9 @@ Warm and cold agree: each topic's runs are repeated forked from one parent that 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,6 +32,7 @@ from graders.diagnose import ambiguous, diagnose, match, signature, test_key
 from graders.diagnose import load as load_diagnoses
 from graders.mutate import check_results as check_mutants
 from graders.runner import RunReport, TestResult, run_pytest
+from graders.warm import in_fresh_parent
 
 BAD = ("failed", "error", "timeout")
 # Failures that say nothing about the rule a near miss is about: the module never ran.
@@ -188,17 +186,7 @@ def _run(root: Path, job: _Job) -> _Job:
             }
             for j in job.cold
         ]
-        done = subprocess.run(
-            [sys.executable, "-m", "graders.warm", str(root), job.topic],
-            input=json.dumps(runs),
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"the warm runs of {job.topic} failed:\n{done.stderr[-3000:]}")
-        found = json.loads(done.stdout.strip().splitlines()[-1])
+        found = in_fresh_parent(root, job.topic, runs)
         job.warm_verdicts, job.warm_note = found["runs"], found["note"]
     job.seconds = time.perf_counter() - started
     return job

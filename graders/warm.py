@@ -15,6 +15,7 @@ kata's code cannot reach another's; what is saved is one interpreter start and o
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import random
@@ -93,6 +94,9 @@ class Warm:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+        # The imported packages' objects out of the collector's reach: a child's collections would otherwise walk
+        # (and copy, page by page) the whole warm heap; measured on torch, a re-run went from ~6 s to ~3 s.
+        gc.freeze()
         pid = os.fork()
         if pid:
             return ForkedProcess(pid)
@@ -141,29 +145,50 @@ def _reseed() -> None:
 
 
 def verdicts(root: Path, topic: str, runs: list[dict]) -> dict:
-    """Verify's warm side: each run's per-test outcomes, every run forked from one parent warm with `topic`.
+    """Each run's per-test outcomes and wall seconds, every run forked from one parent warm with `topic`.
 
     `runs`: `{"mode", "targets", "impl", "fail_fast"}` each, as verify runs them cold. Returns `{"note": why
-    runs could not be warm (else ""), "runs": {mode: {kata: {nodeid: outcome}}}}`."""
+    runs could not be warm (else ""), "runs": {mode: {kata: {nodeid: outcome}}}, "seconds": {mode: s}}`."""
     from graders.runner import run_pytest
 
     warm = Warm(root)
     warm.preload(topic)
     found: dict[str, dict[str, dict[str, str]]] = {}
+    seconds: dict[str, float] = {}
     for run in runs if warm.usable else []:
+        started = time.perf_counter()
         report = run_pytest(
             root, [Path(t) for t in run["targets"]], impl=run["impl"], fail_fast=run["fail_fast"], warm=warm
         )
+        seconds[run["mode"]] = time.perf_counter() - started
         for result in report.results:
             found.setdefault(run["mode"], {}).setdefault(result.kata or "", {})[result.nodeid] = (
                 result.outcome
             )
-    return {"note": warm.note, "runs": found}
+    return {"note": warm.note, "runs": found, "seconds": seconds}
 
 
-if __name__ == "__main__":
-    # `python -m graders.warm ROOT TOPIC < RUNS.json`: verdicts() in a process of its own, single-threaded (a
-    # fork from a threaded parent can inherit a lock another thread held) and holding one topic's imports only.
+def in_fresh_parent(root: Path, topic: str, runs: list[dict]) -> dict:
+    """`verdicts()` in a process of its own (verify's warm side, bench's warm column): single-threaded, since a
+    fork from a threaded parent can inherit a lock another thread held, and holding one topic's imports only,
+    as `katas watch` does (a parent holding several topics' makes every forked run slower)."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "graders.warm", str(root), topic],
+        input=json.dumps(runs),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the warm runs of {topic} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # python -m graders.warm ROOT TOPIC < RUNS.json: see in_fresh_parent
     import json
 
     print(json.dumps(verdicts(Path(sys.argv[1]), sys.argv[2], json.loads(sys.stdin.read()))))

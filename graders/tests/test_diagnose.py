@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from graders.catalog import NEAR_MISSES, all_katas
+from graders.catalog import all_katas
 from graders.diagnose import FILE, ambiguous, diagnose, generate, load, signature, stale
 from graders.grade import grade
 from graders.runner import TestResult as Result
@@ -177,7 +177,7 @@ def test_a_near_miss_graded_as_the_learners_file_is_diagnosed_as_through_the_swi
     trusted = TrustedTree.from_dir(REPO)  # the working tree's tests and records, as the switch run reads them
     for index in range(2):
         chosen = {
-            katas[rel]: katas[rel].solution_dir / NEAR_MISSES / names[index]
+            katas[rel]: next(m for m in katas[rel].near_misses() if m.name == names[index])
             for rel, names in AS_LEARNER.items()
         }
         impl = _near_miss_round(tmp_path, index, chosen)
