@@ -2,12 +2,12 @@
 
 In the spirit of rustlings' `dev check` and exercism's `configlet lint`. Every problem names its file, what is
 wrong and how to fix it; `--fix` repairs what kata.toml decides (README title and metadata lines, topic
-tables, retired keys, provided files the tests use). What it checks, kata by kata: `kata.toml` against its schema
-(graders.catalog.KATA_KEYS: unknown keys are errors), the README's title, metadata line and sections, each
-stub's `FILE` constant, unexpected files in the kata and solution folders, the near misses (patches that apply,
-with a note that is the learner's hint); per topic: its README's kata table and `topic.toml`; once: the topic
-list wherever it is repeated, and the generated files (manifest, Classroom workflow) against their generators.
-`verify` then runs what only a test run can tell.
+tables, retired keys, provided files the tests use). What it checks, kata by kata: `kata.toml` against its
+schema (graders.catalog.KATA_KEYS: unknown keys are errors), the README's title, metadata line and sections,
+each stub's `FILE` constant, unexpected files in the kata and solution folders, the near misses (patches that
+apply, with a note that is the learner's hint); per topic: its README's kata table and `topic.toml`; once: the
+topic list wherever it is repeated, and the generated files (manifest, Classroom workflow) against their
+generators. `verify` then runs what only a test run can tell.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def lint(root: Path, katas: list[Kata]) -> list[Problem]:
     return problems + _topic_list(root) + _generated(root)
 
 
-# --- one kata ---------------------------------------------------------------------------------------------------
+# --- one kata -----------------------------------------------------------------------------------------------
 
 
 def _kata_toml(kata: Kata) -> list[Problem]:
@@ -329,7 +329,7 @@ def _near_misses(kata: Kata) -> list[Problem]:
             found.append(
                 Problem(
                     f"solutions/{kata.rel}/{name}",
-                    "does not open with a docstring or comment: its first line is what a near miss's note takes",
+                    "does not open with a docstring or comment (the line a near miss's note takes)",
                     "start it with a docstring (or a comment) saying what it is",
                 )
             )
@@ -376,7 +376,7 @@ def _near_misses(kata: Kata) -> list[Problem]:
     return found
 
 
-# --- topics and the repository ----------------------------------------------------------------------------------
+# --- topics and the repository ------------------------------------------------------------------------------
 
 
 def _topic(root: Path, topic: str) -> list[Problem]:
@@ -516,7 +516,7 @@ def _generated(root: Path) -> list[Problem]:
     return found
 
 
-# --- the command ------------------------------------------------------------------------------------------------
+# --- the command --------------------------------------------------------------------------------------------
 
 
 def main(root: Path, paths: list[str], *, fix: bool = False, source_from_readme: bool = False) -> int:
@@ -556,7 +556,7 @@ def _unreadable(root: Path) -> list[Problem]:
     return found
 
 
-# --- --fix: what kata.toml decides, and kata.toml's own mechanical repairs --------------------------------------
+# --- --fix: what kata.toml decides, and kata.toml's own mechanical repairs ----------------------------------
 
 
 def repair(root: Path, katas: list[Kata], *, source_from_readme: bool = False) -> list[str]:

@@ -1,7 +1,7 @@
-"""Near misses as patches: `solutions/<topic>/<kata>/near_misses/<name>.patch`, and `dev near-miss` to edit them.
+"""Near misses as patches, `solutions/<topic>/<kata>/near_misses/<name>.patch`, and `dev near-miss`.
 
-A near miss is a plausible learner mistake: the reference solution with one thing wrong. It is stored as what a
-reviewer needs to read, the mistake alone:
+A near miss is a plausible learner mistake: the reference solution with one thing wrong. It is stored as what
+a reviewer needs to read, the mistake alone:
 
     \"\"\"Near miss: str.isdigit() decides whole numbers, so '-3' and '+7' stay text.\"\"\"
 
@@ -12,14 +12,14 @@ reviewer needs to read, the mistake alone:
 
 The **header** (everything before the first `--- a/` line) is the near miss's first line(s): its `Near miss:`
 note, written as it opens the file (a docstring or a comment). In the runnable near miss it takes the place of
-the reference's first line, which is always the reference's own docstring or comment. The diff that follows goes
-from the reference to the near miss with that first line left alone, so its hunks show only the mistake. The
-first file of the patch carries the note. The standard library writes unified diffs (difflib) but cannot apply
-them; `apply` below is strict (context lines must match exactly, only the position may move), so a patch that
-no longer fits its reference is reported stale instead of being applied somewhere else.
+the reference's first line, which is always the reference's own docstring or comment. The diff that follows
+goes from the reference to the near miss with that first line left alone, so its hunks show only the mistake.
+The first file of the patch carries the note. The standard library writes unified diffs (difflib) but cannot
+apply them; `apply` below is strict (context lines must match exactly, only the position may move), so a patch
+that no longer fits its reference is reported stale instead of being applied somewhere else.
 
-Until every topic is converted, a near miss may still be a folder `near_misses/<name>/` of full copies
-(`dev near-miss convert` turns those into patches). `NearMiss` reads both.
+Until every topic is converted, a near miss may still be a folder `near_misses/<name>/` of full copies (`dev
+near-miss convert` turns those into patches). `NearMiss` reads both.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class PatchError(CatalogError):
 
 
 def lines_of(text: str) -> list[str]:
-    """Lines with their endings; unlike str.splitlines, only '\\n' ends a line (files round-trip byte for byte)."""
+    """Lines with their endings; unlike str.splitlines only '\\n' ends a line, so files round-trip exactly."""
     parts = text.split("\n")
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
@@ -66,7 +66,7 @@ def read(path: Path) -> str:
 
 
 def write_if_changed(path: Path, text: str) -> bool:
-    """Write atomically, and only when the content differs (two processes may materialise the same near miss)."""
+    """Write atomically, and only when the content differs (two processes may write the same near miss)."""
     if path.is_file() and read(path) == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-# --- the format -------------------------------------------------------------------------------------------------
+# --- the format ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -189,8 +189,8 @@ def diff(old: list[str], new: list[str]) -> list[Hunk]:
 def apply(text: str, patch: FilePatch) -> tuple[str, list[Hunk]]:
     """The text with the patch's hunks applied, and the hunks that no longer fit (their context is gone).
 
-    A hunk applies where its old lines are found exactly, nearest to its recorded position first (the reference
-    may have grown or shrunk above it), never overlapping the previous hunk."""
+    A hunk applies where its old lines are found exactly, nearest to its recorded position first (the
+    reference may have grown or shrunk above it), never overlapping the previous hunk."""
     lines = lines_of(text)
     out: list[str] = []
     rejected: list[Hunk] = []
@@ -266,12 +266,12 @@ def placeholder_note(filename: str) -> str:
     return f"-- {words}\n" if filename.endswith(".sql") else f"# {words}\n"
 
 
-# --- near misses of a kata --------------------------------------------------------------------------------------
+# --- near misses of a kata ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class NearMiss:
-    """One known mistake of a kata: `near_misses/<name>.patch`, or (until converted) a folder of full copies."""
+    """One known mistake of a kata: `near_misses/<name>.patch`, or (until converted) a folder of copies."""
 
     kata: Kata
     name: str
@@ -361,8 +361,8 @@ def materialise(kata: Kata, patch: Patch, where: str, on_stale: OnStale | None =
         if rejected and on_stale is None:
             raise PatchError(
                 f"{where} no longer applies to solutions/{kata.rel}/{change.name} (the reference changed "
-                f"near line {rejected[0].old_start + 1}): run `python -m graders dev near-miss edit {kata.rel} "
-                f"{Path(where).stem}`, redo the mistake in the copy, then `... dev near-miss refresh`"
+                f"near line {rejected[0].old_start + 1}): run `python -m graders dev near-miss edit "
+                f"{kata.rel} {Path(where).stem}`, redo the mistake in the copy, then `dev near-miss refresh`"
             )
         if index == 0 and patch.header:
             text = "".join(patch.header + lines_of(text)[1:])
@@ -391,7 +391,7 @@ def make_patch(kata: Kata, near: dict[str, str]) -> Patch:
     return Patch(header, files)
 
 
-# --- `python -m graders dev near-miss new|edit|refresh|convert` -------------------------------------------------
+# --- `python -m graders dev near-miss new|edit|refresh|convert` ---------------------------------------------
 
 
 def edit_dir(kata: Kata, name: str) -> Path:
@@ -441,14 +441,12 @@ def edit(kata: Kata, name: str, echo=print) -> Path:
 
 
 def refresh(kata: Kata, name: str | None = None, echo=print) -> int:
-    """Re-diff near misses: from the edited copy when it is newer than the patch, otherwise against the current
-    reference (which moves the hunks with it). Returns how many patches changed."""
+    """Re-diff near misses: from the edited copy when it is newer than the patch, otherwise against the
+    current reference (which moves the hunks with it). Returns how many patches changed."""
     changed = 0
     for miss in [_find_miss(kata, name)] if name else kata.near_misses():
         if not miss.is_patch:
-            echo(
-                f"{miss.where} is a folder of full copies: `python -m graders dev near-miss convert {kata.rel}`"
-            )
+            echo(f"{miss.where} is a folder of copies: `python -m graders dev near-miss convert {kata.rel}`")
             continue
         copy = edit_dir(kata, miss.name)
         copies = [copy / n for n in kata.learner_files if (copy / n).is_file()]

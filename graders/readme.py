@@ -1,14 +1,15 @@
-"""The parts of the READMEs that `kata.toml` decides: a kata's title and metadata lines, each topic's kata table.
+"""What kata.toml decides in the READMEs: a kata's title and metadata lines, each topic's kata table.
 
-`python -m graders dev lint` checks them and `dev lint --fix` (or `dev new`) writes them. A kata's README opens
+`python -m graders dev lint` checks them, `dev lint --fix` (or `dev new`) writes them. A kata's README opens:
 
     # e01 · Basic types: parse `key=value` records
 
     *Roadmap §1 Python Programming Fundamentals & Pandas, example “Basic data types and operations”* ·
     easy · 10 points · about 20 minutes
 
-The title is kata.toml's `title` (the README may set parts of it as `code`); the metadata line is its `source`,
-`difficulty`, `points` and `minutes`. A topic's README lists its katas in one table, from the same fields.
+The title is kata.toml's `title` (the README may set parts of it as `code`); the metadata line is its
+`source`, `difficulty`, `points` and `minutes`. A topic's README lists its katas in one table, from the same
+fields.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def readme_source(meta: list[str]) -> str | None:
 
 def says_more(readme: str, toml: str) -> bool:
     """True when the README's source has words kata.toml's lacks: regenerating the line would lose them.
-    Differences of form (` — ` or `, ` before the item, `question N:`, quote marks, a final full stop) are not."""
+    Differences of form (` — ` or `, ` before the item, `question N:`, quote marks, a full stop) are not."""
     return bool(_words(readme) - _words(toml))
 
 

@@ -1,10 +1,10 @@
 """`python -m graders dev new <topic>/<id>_<slug>`: a new kata with every piece in place, ready to fill in.
 
 It writes the kata folder (kata.toml with every key of graders.catalog.KATA_KEYS, the README skeleton with its
-generated title and metadata lines, a stub with its `FILE` constant, a test file using the `kata` fixture), the
-solution folder (the stub again: the reference is yours to write) with two near-miss placeholders, and
-regenerates the topic's kata table, the integrity manifest and the Classroom workflow. The result passes
-`dev lint`; `verify` rejects it only because it is not solved yet.
+generated title and metadata lines, a stub with its `FILE` constant, a test file using the `kata` fixture),
+the solution folder (the stub again: the reference is yours to write) with two near-miss placeholders, and
+regenerates the topic's kata table, the integrity manifest and the Classroom workflow. The result passes `dev
+lint`; `verify` rejects it only because it is not solved yet.
 """
 
 from __future__ import annotations

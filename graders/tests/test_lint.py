@@ -1,5 +1,6 @@
-"""`python -m graders dev lint`: passes on the repository, fast, and each drift planted in a copy is reported with
-its fix (and repaired by `--fix` where the problem says so)."""
+"""`python -m graders dev lint`: passes on the repository, fast, and each drift planted in a copy is reported
+with its fix (and repaired by `--fix` where the problem says so).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Near misses as patches: the format round-trips, stale patches are caught, `dev near-miss` edits them, verify
-runs them, and no student export ships them."""
+"""Near misses as patches: the format round-trips, stale patches are caught, `dev near-miss` edits them,
+verify runs them, and no student export ships them.
+"""
 
 from __future__ import annotations
 
@@ -140,8 +141,8 @@ def test_new_edit_refresh_through_the_command_line(mini_repo):
     assert f"pytest katas/{kata.rel} --impl=.katas/edit/negated" in made.stdout
     text = copy.read_text()
     assert text.startswith('"""Near miss: TODO') and text.endswith("    return total\n")
-    copy.write_text(text.replace("TODO: say what this mistake gets wrong (the learner reads it as a hint).", "subtracts.")
-                    .replace("a + b", "a - b"))  # fmt: skip
+    placeholder = "TODO: say what this mistake gets wrong (the learner reads it as a hint)."
+    copy.write_text(text.replace(placeholder, "subtracts.").replace("a + b", "a - b"))
     refreshed = _run(mini_repo, "dev", "near-miss", "refresh", kata.rel, "negated")
     assert refreshed.returncode == 0 and "refreshed" in refreshed.stdout, refreshed.stdout + refreshed.stderr
     (negated,) = [m for m in kata.near_misses() if m.name == "negated"]
