@@ -37,6 +37,23 @@ def test_importance_table_from_a_given_model(mod):
     )
 
 
+def test_importance_ties_keep_the_order_of_the_names(mod):
+    rng = np.random.default_rng(2)
+    importances = rng.permutation(np.r_[np.zeros(30), [0.4, 0.25, 0.25, 0.1]])  # 30 unused features tie at 0
+
+    class Fitted:
+        feature_importances_ = importances
+
+    names = [f"f{i:02d}" for i in range(len(importances))]
+    table = mod.importance_table(Fitted(), names)
+    order = sorted(range(len(names)), key=lambda i: -importances[i])  # sorted() is stable
+    expected = [names[i] for i in order]
+    assert table["feature"].tolist() == expected, (
+        "ties keep the order of feature_names (a stable sort): "
+        f"got {table['feature'].tolist()[:8]}..., expected {expected[:8]}..."
+    )
+
+
 @pytest.fixture(scope="module")
 def forest42(kata_shared, iris):
     X_tr, _, y_tr, _, _ = iris
@@ -92,3 +109,14 @@ def test_importances_of_the_trained_forest(mod, forest42, iris):
     for feature, importance in zip(table["feature"], table["importance"], strict=True):
         assert importance == pytest.approx(lookup[feature]), f"{feature}: importance does not match the model"
     assert table["feature"].iloc[0].startswith("petal"), "on iris a petal measurement should lead the table"
+
+
+def test_default_seed_is_42(mod, forest42, iris):
+    X_tr, X_te, y_tr, _, _ = iris
+    model = mod.train_forest(X_tr, y_tr)
+    assert model.random_state == 42, (
+        f"train_forest(X, y) uses the default seed 42, got {model.random_state!r}"
+    )
+    np.testing.assert_array_equal(
+        model.predict_proba(X_te), forest42.predict_proba(X_te), err_msg="train_forest(X, y) equals seed=42"
+    )

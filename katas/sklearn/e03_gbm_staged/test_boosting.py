@@ -103,3 +103,14 @@ def test_fit_with_validation_picks_the_validation_optimum(mod, cancer, seed, max
     )
     accuracy = float(np.mean(model.predict(X_test) == y_test))
     assert accuracy >= 0.9, f"test accuracy {accuracy:.3f} < 0.9"
+
+
+def test_default_max_estimators_is_100(mod, cancer):
+    X_dev, _, y_dev, _ = cancer
+    X, y = X_dev[:160], y_dev[:160]
+    model, best = mod.fit_with_validation(X, y, seed=3)
+    ref_model, ref_best = mod.fit_with_validation(X, y, max_estimators=100, seed=3)
+    assert best == ref_best and model.n_estimators_ == ref_model.n_estimators_, (
+        f"fit_with_validation(X, y) should search up to the default 100 trees: best {best}, "
+        f"with max_estimators=100 explicitly {ref_best}"
+    )

@@ -71,6 +71,10 @@ def test_soft_vote_properties_on_random_members(mod, classes):
         atol=1e-12,
         err_msg="identical members: their table",
     )
+    alone = np.asarray(mod.soft_vote_predict([members[2]], X))
+    np.testing.assert_array_equal(
+        alone, np.asarray(classes)[tables[2].argmax(axis=1)], err_msg="a single member: its own predictions"
+    )
     labels = list(np.asarray(mod.soft_vote_predict(members, X)))
     for row, label in enumerate(labels):
         assert label in classes, f"row {row}: {label!r} is not one of classes_ {classes}"
@@ -97,6 +101,12 @@ def test_build_voting_configuration(mod):
     assert steps == ["StandardScaler", "LogisticRegression"], (
         f"'lr' should be scaler + logistic regression: {steps}"
     )
+    assert lr.steps[-1][1].max_iter == 1000, (
+        f"LogisticRegression(max_iter=1000), got {lr.steps[-1][1].max_iter}"
+    )
+    default = mod.build_voting()
+    seeds = [getattr(est, "random_state", None) for _, est in default.estimators[:2]]
+    assert seeds == [0, 0], f"build_voting() uses the default seed 0 for rf and gbm, got {seeds}"
 
 
 @pytest.fixture(scope="module")

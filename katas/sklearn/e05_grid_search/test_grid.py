@@ -53,6 +53,11 @@ def test_the_search_fits_candidates_times_folds_plus_refit(mod, iris):
     search = mod.run_grid_search(CountingTree(random_state=0), TREE_GRID, X_tr, y_tr, cv=4)
     assert CountingTree.fits == 6 * 4 + 1, f"{CountingTree.fits} fits; 6 candidates x 4 folds + 1 refit = 25"
     assert search.n_splits_ == 4, f"the search used {search.n_splits_} folds, not cv=4"
+    CountingTree.fits = 0
+    search = mod.run_grid_search(CountingTree(random_state=0), {"max_depth": [1, 2]}, X_tr, y_tr)
+    assert search.n_splits_ == 3 and CountingTree.fits == 2 * 3 + 1, (
+        f"run_grid_search without cv uses the default cv=3: {search.n_splits_} folds, {CountingTree.fits} fits"
+    )
 
 
 def test_refitted_search_predicts_and_best_params_come_from_the_grid(mod, iris):

@@ -94,3 +94,13 @@ def test_seeded_and_reproducible(mod, data):
     other = mod.bias_variance(DecisionTreeRegressor(random_state=0), *data, n_rounds=10, seed=8)
     assert first == again, "the same seed must give the same figures"
     assert first != other, "another seed should draw other bootstrap samples"
+
+
+def test_default_is_100_rounds(mod):
+    X_tr, y_tr = curved(30, seed=5)
+    X_te, y_te = curved(10, seed=6)
+    got = mod.bias_variance(LinearRegression(), X_tr, y_tr, X_te, y_te, seed=2)
+    expected = mod.bias_variance(LinearRegression(), X_tr, y_tr, X_te, y_te, n_rounds=100, seed=2)
+    assert got == pytest.approx(expected, rel=1e-12), (
+        f"bias_variance(...) without n_rounds uses the default 100 rounds: {got} != {expected}"
+    )

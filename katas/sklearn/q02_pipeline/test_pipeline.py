@@ -57,6 +57,8 @@ def test_structure_and_C(mod):
     assert names == ["prep", "clf"], f"steps {names}, expected ['prep', 'clf']"
     assert pipe.get_params()["clf__C"] == 0.25, "clf__C should be the C argument"
     assert type(pipe.named_steps["clf"]).__name__ == "LogisticRegression"
+    assert pipe.named_steps["clf"].max_iter == 1000, "LogisticRegression(C=C, max_iter=1000)"
+    assert mod.build_pipeline(NUMERIC, CATEGORICAL).get_params()["clf__C"] == 1.0, "the default C is 1.0"
 
 
 def test_numeric_output_uses_training_statistics_only(mod, data):
@@ -123,9 +125,11 @@ def test_clf_C_is_searchable(mod):
 def test_tune_C(mod, data):
     X_tr, y_tr, X_te, y_te = data
     Cs = [0.03, 0.3, 3.0]
-    search = mod.tune_C(mod.build_pipeline(NUMERIC, CATEGORICAL), X_tr, y_tr, Cs, cv=3)
+    search = mod.tune_C(mod.build_pipeline(NUMERIC, CATEGORICAL), X_tr, y_tr, Cs)
     assert isinstance(search, GridSearchCV), f"expected a fitted GridSearchCV, got {type(search).__name__}"
-    assert search.n_splits_ == 3, f"{search.n_splits_} folds used, cv=3 asked"
+    assert search.n_splits_ == 3, f"{search.n_splits_} folds used, the default is cv=3"
+    other = mod.tune_C(mod.build_pipeline(NUMERIC, CATEGORICAL), X_tr, y_tr, [1.0], cv=4)
+    assert other.n_splits_ == 4, f"{other.n_splits_} folds used, cv=4 asked"
     tried = sorted(p["clf__C"] for p in search.cv_results_["params"])
     assert tried == Cs, f"the search tried C = {tried}, expected {Cs}"
     assert search.best_params_["clf__C"] in Cs

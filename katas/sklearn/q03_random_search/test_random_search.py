@@ -53,6 +53,10 @@ def test_space_is_continuous_and_log_uniform(mod):
         assert abs(np.median(logs) - middle) < 0.15, (
             f"{name}: median of log10 is {np.median(logs):.2f}, a log-uniform draw gives {middle}"
         )
+        dist = space[name]
+        assert dist.cdf(low * 1.005) > 0 and dist.cdf(high * 0.995) < 1, (
+            f"{name}: the distribution should span exactly [{low}, {high}]"
+        )
         counts, _ = np.histogram(logs, bins=4, range=(np.log10(low), np.log10(high)))
         assert counts.min() > 0.2 * len(values), (
             f"{name}: per-decade counts {counts}: each quarter should be ~25 %"
@@ -88,6 +92,18 @@ def test_seeded_and_reproducible(mod, cancer):
     first, again, other = (r.cv_results_["params"] for r in runs)
     assert first == again, "the same seed must draw the same candidates (random_state=seed)"
     assert first != other, "another seed should draw other candidates"
+
+
+def test_defaults_are_10_candidates_3_folds_seed_0(mod, cancer):
+    X_tr, _, y_tr, _ = cancer
+    X_small, y_small = X_tr[:150], y_tr[:150]
+    CountingTree.fits = 0
+    search = mod.random_search(CountingTree(random_state=0), TREE_SPACE, X_small, y_small)
+    assert search.n_splits_ == 3 and CountingTree.fits == 10 * 3 + 1, (
+        f"defaults n_iter=10, cv=3: {search.n_splits_} folds and {CountingTree.fits} fits (31 expected)"
+    )
+    explicit = mod.random_search(CountingTree(random_state=0), TREE_SPACE, X_small, y_small, 10, 3, 0)
+    assert search.cv_results_["params"] == explicit.cv_results_["params"], "the default seed is 0"
 
 
 def test_svc_search_on_breast_cancer(mod, cancer):

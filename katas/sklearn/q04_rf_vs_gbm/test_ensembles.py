@@ -42,6 +42,11 @@ def test_make_model_gets_the_repeat_number(mod, data):
 
     mod.prediction_spread(make, X_tr, y_tr, X_te[:5], n_repeats=4, seed=0)
     assert seen == [0, 1, 2, 3], f"make_model was called with {seen}, expected 0..n_repeats-1"
+    seen.clear()
+    got = mod.prediction_spread(make, X_tr, y_tr, X_te[:5])
+    assert seen == list(range(10)), f"the default is n_repeats=10: make_model was called with {seen}"
+    expected = mod.prediction_spread(lambda r: LinearRegression(), X_tr, y_tr, X_te[:5], n_repeats=10, seed=0)
+    assert got == pytest.approx(expected, rel=1e-12), "the defaults are n_repeats=10, seed=0"
 
 
 def test_forest_varies_far_less_than_one_tree(mod, data, mlxtend_decomp):
@@ -97,7 +102,7 @@ def test_staged_loss_on_other_rows(mod, data):
 
 
 def test_both_ensembles_beat_one_tree(mod, data):
-    result = mod.compare_models(*data, seed=0)
+    result = mod.compare_models(*data)  # the default seed is 0
     assert set(result) == {"tree", "forest", "gbm"}, f"keys {sorted(result)}"
     assert all(type(v) is float for v in result.values()), f"Python floats please: {result}"
     X_tr, y_tr, X_te, y_te = data

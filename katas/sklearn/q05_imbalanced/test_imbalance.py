@@ -100,6 +100,10 @@ def test_tune_threshold_uses_out_of_fold_probabilities(mod, data):
     assert got == pytest.approx(expected), (
         f"threshold {got}, the F1 optimum of the out-of-fold probabilities is {expected}"
     )
+    small_X, small_y = X_tr[:600], y_tr[:600]
+    default = mod.tune_threshold(model, small_X, small_y)
+    explicit = mod.tune_threshold(model, small_X, small_y, cv=5, seed=0)
+    assert default == explicit, f"the defaults are cv=5, seed=0: {default} != {explicit}"
 
 
 def test_fit_weighted_is_the_scaled_balanced_model(mod, data):

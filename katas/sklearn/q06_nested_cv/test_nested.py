@@ -58,6 +58,28 @@ def test_result_shape_and_types(mod):
     assert result["std"] == pytest.approx(result["scores"].std())
 
 
+class CountingKNN(KNeighborsClassifier):
+    """k-nearest neighbours that count every fit (the searches clone it; the count lives on the class)."""
+
+    fits = 0
+
+    def fit(self, X, y):
+        type(self).fits += 1
+        return super().fit(X, y)
+
+
+def test_defaults_are_3_inner_and_5_outer_folds_seed_0(mod):
+    X, y = load_iris(return_X_y=True)
+    CountingKNN.fits = 0
+    result = mod.nested_cv(CountingKNN(), GRID, X, y)
+    assert len(result["scores"]) == 5, f"the default is outer_cv=5: {len(result['scores'])} outer scores"
+    assert CountingKNN.fits == 5 * (2 * 3 + 1), (
+        f"{CountingKNN.fits} fits: 5 outer folds x (2 candidates x 3 inner folds + 1 refit) = 35 by default"
+    )
+    explicit = mod.nested_cv(KNeighborsClassifier(), GRID, X, y, inner_cv=3, outer_cv=5, seed=0)
+    np.testing.assert_allclose(result["scores"], explicit["scores"], err_msg="the default seed is 0")
+
+
 # Scaled wine, grid n_neighbors in {1, 15}, 5 outer folds: the outer test-fold accuracies (right answers out
 # of 36, 36, 36, 35, 35 rows) and each fold's winner, worked out once for these seeds and inner folds.
 NESTED_WINE = [

@@ -86,6 +86,25 @@ def test_k_larger_than_the_columns_keeps_all(Selector):
     X = np.random.default_rng(0).normal(size=(20, 3))
     out = np.asarray(Selector(k=10).fit_transform(X, X[:, 0]))
     assert out.shape == (20, 3)
+    wide = np.random.default_rng(1).normal(size=(4, 6))  # fewer rows than k: k counts columns, not rows
+    out = np.asarray(Selector(k=5).fit_transform(wide, [0.0, 1.0, 3.0, 2.0]))
+    assert out.shape == (4, 5), f"k=5 of 6 columns on 4 rows: keep 5 columns, got shape {out.shape}"
+
+
+def test_defaults_tags_and_unfitted(Selector):
+    from sklearn.exceptions import NotFittedError
+
+    X = np.random.default_rng(3).normal(size=(30, 5))
+    y = X[:, 4] + 0.1 * X[:, 1]
+    assert Selector().fit(X, y).support_.sum() == 2, "the default is k=2"
+    assert Selector().__sklearn_tags__().target_tags.required is True, "tags.target_tags.required = True"
+    with pytest.raises(NotFittedError):
+        Selector(k=2).transform(X)
+    as_objects = np.array(list(y), dtype=object)  # numbers in an object array
+    fitted = Selector(k=2).fit(X, as_objects)
+    np.testing.assert_allclose(
+        fitted.scores_, pearson_scores(X, y), err_msg="y in an object array: the same scores as floats"
+    )
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "2"])

@@ -70,9 +70,9 @@ def test_regression_metrics_equal_sklearn(m, seed):
         pred = y + rng.normal(size=n) * rng.choice([0.0, 0.5, 5.0]) if case % 5 else rng.normal(size=n)
         where = f"case {case} (y={y.round(2).tolist()[:5]}..., n={n})"
         assert m.mse(y, pred) == pytest.approx(skm.mean_squared_error(y, pred), rel=1e-9, abs=1e-12), where
-        assert m.rmse(y, pred) == pytest.approx(skm.root_mean_squared_error(y, pred), rel=1e-9, abs=1e-12), (
-            where
-        )
+        assert _float(m.rmse(y, pred), "rmse") == pytest.approx(
+            skm.root_mean_squared_error(y, pred), rel=1e-9, abs=1e-12
+        ), where
         assert m.mae(y, pred) == pytest.approx(skm.mean_absolute_error(y, pred), rel=1e-9, abs=1e-12), where
         if n >= 2:
             with warnings.catch_warnings():

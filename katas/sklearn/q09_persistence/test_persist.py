@@ -9,10 +9,14 @@ import platform
 import numpy as np
 import pytest
 import sklearn
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from graders.strategies import kata_settings, texts
 
 
 @pytest.fixture
@@ -135,11 +139,29 @@ def test_other_features_are_refused(mod, saved, tmp_path, wine):
 def test_missing_or_broken_metadata(mod, saved):
     folder, _ = saved
     (folder / "metadata.json").write_text("{not json")
-    with pytest.raises(mod.ModelLoadError):
+    with pytest.raises(mod.ModelLoadError) as info:
         mod.load_model(folder)
+    assert isinstance(info.value.__cause__, ValueError), (
+        f"chain the JSON error (raise ... from exc), got __cause__ {info.value.__cause__!r}"
+    )
     (folder / "metadata.json").unlink()
-    with pytest.raises(mod.ModelLoadError):
+    with pytest.raises(mod.ModelLoadError) as info:
         mod.load_model(folder)
+    assert isinstance(info.value.__cause__, OSError), (
+        f"chain the missing-file error (raise ... from exc), got __cause__ {info.value.__cause__!r}"
+    )
+
+
+def test_save_into_a_str_path_new_or_existing(mod, wine, tmp_path):
+    model, X = wine
+    target = tmp_path / "runs" / "wine"  # its parent does not exist yet either
+    for attempt in ("new", "existing"):
+        got = mod.save_model(model, str(target), feature_names=list(X.columns))
+        assert got == target and isinstance(got, type(target)), (
+            f"{attempt} directory given as a str: return Path(directory), got {got!r}"
+        )
+    loaded = mod.load_model(str(target), expected_features=list(X.columns))
+    np.testing.assert_array_equal(loaded.predict(X.head(5)), model.predict(X.head(5)))
 
 
 def test_missing_model_file_is_an_integrity_error(mod, saved):
@@ -167,3 +189,20 @@ def test_hash_is_checked_before_the_features(mod, saved, tmp_path, wine):
     with pytest.raises(mod.IntegrityError):
         mod.load_model(folder, expected_features=list(wine[1].columns)[::-1])
     assert not marker.exists()
+
+
+@kata_settings(max_examples=25)
+@given(names=st.lists(texts(1, 8), min_size=1, max_size=5, unique=True))
+def test_feature_names_round_trip(mod, tmp_path_factory, names):
+    """Any names (unicode, inner and edge whitespace, digits) come back exactly, in order; others are refused."""
+    from sklearn.dummy import DummyClassifier
+
+    folder = tmp_path_factory.mktemp("names")
+    model = DummyClassifier().fit(np.zeros((4, len(names))), [0, 1, 1, 0])
+    mod.save_model(model, folder, feature_names=names)
+    assert _metadata(folder)["feature_names"] == names, "feature_names are stored exactly as given"
+    assert isinstance(mod.load_model(folder, expected_features=list(names)), DummyClassifier)
+    for other in (names[::-1], [*names, "extra"], [name + " " for name in names]):
+        if other != names:
+            with pytest.raises(mod.ModelLoadError):
+                mod.load_model(folder, expected_features=other)
