@@ -215,14 +215,25 @@ def test_verify_fails_a_near_miss_that_no_longer_fails_as_recorded_and_names_twi
     assert verdict.problems == [] and verdict.notes == [
         "near misses doubles and off_by_one fail alike: their hints are never shown"
     ]
-    # The message of a test the near misses fail first changes; the record does not.
-    tests_file = kata.dir / "test_demo.py"
-    tests_file.write_text(tests_file.read_text().replace("== 5", "== 5, 'two and three'"))
-    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
-    drift = sorted(p.split(":")[0] for p in verdict.problems if "test_adds fails as" in p and "records" in p)
-    assert drift == ["near miss doubles", "near miss off_by_one"], verdict.problems  # zero_raises passes it
-    # A record hand-edited to show an ambiguous hint.
+    # A record that says the near misses failed test_adds otherwise: as if its message changed between runs.
     record = kata.dir / FILE
+    recorded = record.read_text()
+    record.write_text(
+        recorded.replace('test_adds" = "failed:AssertionError: assert # == #', 'test_adds" = "failed:x')
+    )
+    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
+    drift = sorted(p.split(":")[0] for p in verdict.problems if "changes from run to run" in p)
+    assert drift == ["near miss doubles", "near miss off_by_one"], verdict.problems  # zero_raises passes it
+    # The tests changed since the record: one problem, the command that re-records.
+    record.write_text(recorded)
+    tests_file = kata.dir / "test_demo.py"
+    tests_file.write_text(tests_file.read_text() + "\n# changed\n")
+    (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
+    assert verdict.problems == [
+        "diagnoses.toml is stale: run `python -m graders diagnoses python_pandas/e01_demo`"
+    ]
+    generate(mini_repo.root, [kata], echo=lambda _: None)
+    # A record hand-edited to show an ambiguous hint.
     record.write_text(record.read_text().replace("unique = false", "unique = true"))
     (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
     assert "diagnoses.toml: near miss doubles has the wrong `unique` flag" in verdict.problems
