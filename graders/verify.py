@@ -295,7 +295,8 @@ def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult]) -> list[s
         return []
     test = drift[0]
     return [f"near miss {name}: {test} {_as_shape(mine.get(test))}, but diagnoses.toml, current, records "
-            f"{_as_shape(recorded.get(test))}: the failure holds something that changes from run to run "
+            f"{_as_shape(recorded.get(test))}: if graders.screen.shape changed since the record, run `python -m "
+            f"graders diagnoses {kata.rel}`; if not, the failure holds something that changes from run to run "
             "(make the test's message deterministic, or graders.screen.shape blank it)"]  # fmt: skip
 
 
