@@ -38,6 +38,19 @@ def test_exactly_one_api_call_into_dest(download, fake_kaggle, tmp_path):
     assert calls[0]["path"] is not None and Path(calls[0]["path"]).resolve() == dest.resolve(), (
         f"path= should be the destination folder {dest}, got {calls[0]['path']!r}"
     )
+    assert isinstance(calls[0]["path"], str), f"pass path=str(dest), got {type(calls[0]['path']).__name__}"
+
+
+def test_dest_given_as_a_str(download, fake_kaggle, tmp_path):
+    dest = tmp_path / "as_text"
+    try:
+        got = download.download_competition(fake_kaggle, "titanic", str(dest))
+    except (AttributeError, TypeError) as exc:
+        pytest.fail(f"dest may be a str as well as a Path (convert it with Path(dest)): {exc!r}")
+    assert [Path(p).resolve() for p in got] == [
+        (dest / name).resolve() for name in ("gender_submission.csv", "test.csv", "train.csv")
+    ], f"dest as a str: returned {got}"
+    assert all(isinstance(p, Path) for p in got), f"return Paths also when dest is a str: {got!r}"
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -67,8 +80,9 @@ def test_api_errors_become_download_error(download, fake_kaggle, tmp_path, probl
         fake_kaggle.competitions[name] = {"a.csv": "x\n1\n"}
         fake_kaggle.forbidden.add(name)
     with pytest.raises(download.DownloadError) as info:
-        download.download_competition(fake_kaggle, name, tmp_path / "d")
+        download.download_competition(fake_kaggle, name, tmp_path / "d" / "e")
     assert name in str(info.value), f"the error should name the competition {name!r}: {info.value}"
+    assert (tmp_path / "d" / "e").is_dir(), "step 1 creates dest (and its parents) before calling the API"
     assert info.value.__cause__ is not None and "Client Error" in str(info.value.__cause__), (
         "chain the API's own exception: raise DownloadError(...) from exc"
     )

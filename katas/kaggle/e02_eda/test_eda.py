@@ -129,7 +129,8 @@ def test_plot_survival_rate(eda, tmp_path, seed, column):
 def test_plot_age_histogram(eda, tmp_path, seed, bins):
     df = _variants(seed)
     path = tmp_path / "ages.png"
-    fig = eda.plot_age_histogram(df, path, bins=bins)
+    # bins=20 is the default: that case calls without it
+    fig = eda.plot_age_histogram(df, path) if bins == 20 else eda.plot_age_histogram(df, path, bins=bins)
     assert _png_size(path) == (800, 400), f"the PNG should be 800x400 px, got {_png_size(path)}"
     assert matplotlib.image.imread(path).shape[:2] == (400, 800)
     counts, _ = np.histogram(df["Age"].dropna(), bins=bins)

@@ -90,3 +90,20 @@ def test_predictions_follow_the_features(baseline, submitted):
     assert np.array_equal(returned["Survived"].to_numpy(), expected), (
         "predictions differ from model.predict(features)"
     )
+
+
+def test_survived_is_written_as_int_whatever_the_model_predicts(baseline, titanic_frames, tmp_path):
+    from sklearn.tree import DecisionTreeClassifier
+
+    train, test = titanic_frames
+    # a model fitted on a float target predicts 0.0 / 1.0: the file still needs 0 / 1
+    model = DecisionTreeClassifier(max_depth=3, random_state=0)
+    model.fit(baseline.baseline_features(train), train["Survived"].astype(float))
+    path = tmp_path / "submission.csv"
+    returned = baseline.write_submission(model, test, path)
+    assert pd.api.types.is_integer_dtype(returned["Survived"]), (
+        f"Survived as int in the returned frame, got {returned['Survived'].dtype}"
+    )
+    assert path.read_text().splitlines()[1].split(",")[1] in ("0", "1"), (
+        f"Survived written as 0/1 integers: {path.read_text().splitlines()[1]!r}"
+    )

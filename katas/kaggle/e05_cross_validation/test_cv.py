@@ -126,3 +126,20 @@ def test_summarize(cv, seed):
 def test_summarize_readme_example(cv):
     scores = [149 / 179, 131 / 178, 136 / 178, 132 / 178, 131 / 178]
     assert cv.summarize(scores) == pytest.approx((0.7619860649049024, 0.03670039404490348), rel=1e-12)
+
+
+def test_defaults_are_5_folds_and_seed_0(cv):
+    X, y = _xy()
+    default, explicit = cv.make_folds(y), cv.make_folds(y, n_splits=5, seed=0)
+    assert len(default) == 5, f"make_folds(y): the default is 5 folds, got {len(default)}"
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(default, explicit, strict=True)), (
+        "make_folds(y) should equal make_folds(y, n_splits=5, seed=0)"
+    )
+    model = DecisionTreeClassifier(max_depth=3, random_state=0)
+    right, sizes = RIGHT_ANSWERS[0, 5]
+    np.testing.assert_allclose(
+        np.asarray(cv.cv_scores(model, X, y), dtype=float),
+        np.array(right) / np.array(sizes),
+        atol=1e-12,
+        err_msg="cv_scores(model, X, y) uses the defaults n_splits=5, seed=0",
+    )

@@ -86,6 +86,11 @@ def test_target_correlations_other_target(explore):
     got = explore.target_correlations(df.drop(columns="Survived"), target="Label")
     assert got.name == "Label" and "Label" not in got.index
     assert got.loc["Pclass"] > 0, "with the flipped target, Pclass correlates positively"
+    try:
+        without_id = explore.target_correlations(df.drop(columns=["Survived", "PassengerId"]), target="Label")
+    except KeyError as exc:
+        pytest.fail(f"a frame without PassengerId has nothing to leave out, not an error: KeyError {exc}")
+    pd.testing.assert_series_equal(without_id, got, obj="a frame without PassengerId (nothing to leave out)")
 
 
 @pytest.mark.parametrize("seed", range(3))

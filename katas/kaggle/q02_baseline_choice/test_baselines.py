@@ -53,6 +53,26 @@ def test_models_in_order(baselines):
         "the majority baseline always answers the most frequent class"
     )
     assert models["tree"].get_params()["max_depth"] == 4 and models["tree"].get_params()["random_state"] == 3
+    assert models["majority"].get_params()["strategy"] == "most_frequent", (
+        "DummyClassifier(strategy='most_frequent')"
+    )
+    assert baselines.baseline_models()["tree"].get_params()["random_state"] == 0, "the default seed is 0"
+
+
+def test_compare_defaults_are_seed_0_and_5_folds(baselines):
+    X, y = _linear(1)
+    pd.testing.assert_series_equal(
+        baselines.compare_baselines(X, y).astype(float),
+        baselines.compare_baselines(X, y, seed=0, n_splits=5).astype(float),
+        obj="compare_baselines(X, y) with the defaults seed=0, n_splits=5",
+    )
+
+
+def test_choose_baseline_defaults_and_names(baselines):
+    readme = pd.Series({"majority": 0.62, "logistic": 0.790, "tree": 0.795})
+    assert baselines.choose_baseline(readme) == "logistic", "the default tolerance is 0.01"
+    got = baselines.choose_baseline(pd.Series({1: 0.5, 2: 0.7, 3: 0.705}))
+    assert got == "2" and type(got) is str, f"return the name as a str, got {got!r}"
 
 
 @pytest.mark.parametrize(("data", "seed", "n_splits"), sorted(EXPECTED))

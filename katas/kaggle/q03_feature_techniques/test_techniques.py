@@ -174,6 +174,32 @@ def test_target_encode_test(techniques, seed, smoothing):
     )
 
 
+def test_defaults_and_targets_paired_by_position(techniques):
+    cats, target = _categorical(4, n=120, levels=20)
+    pd.testing.assert_series_equal(
+        techniques.oof_target_encode(cats, target),
+        techniques.oof_target_encode(cats, target, n_splits=5, seed=0, smoothing=10.0),
+        obj="oof_target_encode with the defaults n_splits=5, seed=0, smoothing=10.0",
+    )
+    test = cats.iloc[:30].set_axis(range(30))
+    pd.testing.assert_series_equal(
+        techniques.target_encode_test(cats, target, test),
+        techniques.target_encode_test(cats, target, test, smoothing=10.0),
+        obj="target_encode_test with the default smoothing=10.0",
+    )
+    fresh = target.reset_index(drop=True)  # the same labels by position, another index
+    pd.testing.assert_series_equal(
+        techniques.oof_target_encode(cats, fresh, seed=1),
+        techniques.oof_target_encode(cats, target, seed=1),
+        obj="target paired with categories by position, whatever its index",
+    )
+    pd.testing.assert_series_equal(
+        techniques.target_encode_test(cats, fresh, test),
+        techniques.target_encode_test(cats, target, test),
+        obj="train_target paired with train_categories by position, whatever its index",
+    )
+
+
 def test_titanic_ticket_encoding(techniques, titanic_frames):
     train, _ = titanic_frames
     enc = techniques.oof_target_encode(train["Ticket"], train["Survived"])

@@ -57,7 +57,10 @@ def _stacked_by_sklearn(X, y, n_splits, seed):
 @pytest.mark.parametrize(("seed", "n_splits"), [(0, 5), (1, 3)])
 def test_oof_predictions_match_stacking_classifier(ensembles, seed, n_splits):
     X, y = _data(seed, n=300)
-    got = np.asarray(ensembles.oof_predictions(_models(), X, y, n_splits=n_splits, seed=seed))
+    if (seed, n_splits) == (0, 5):  # the defaults
+        got = np.asarray(ensembles.oof_predictions(_models(), X, y))
+    else:
+        got = np.asarray(ensembles.oof_predictions(_models(), X, y, n_splits=n_splits, seed=seed))
     expected = _stacked_by_sklearn(X, y, n_splits, seed).final_estimator_.seen_
     assert got.shape == expected.shape, f"shape {got.shape} != {expected.shape}"
     np.testing.assert_allclose(got, expected, atol=1e-12, err_msg="out-of-fold probabilities differ")
@@ -104,6 +107,20 @@ def test_blending_uses_a_holdout(ensembles):
         meta.seen_, expected, atol=1e-12, err_msg="meta-features are not the holdout probabilities"
     )
     assert np.array_equal(meta.seen_y_, y_hold), "the meta-model learns the holdout labels"
+    given_meta = RecordingLogistic()
+    bases, meta = ensembles.fit_blending(_models(), given_meta, X, y)
+    assert not hasattr(given_meta, "coef_"), "fit a clone of meta: the object passed in must stay unfitted"
+    X_base, _, _, _ = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    assert np.array_equal(bases[1].seen_, X_base), "the defaults are holdout=0.25, seed=0"
+
+
+def test_stacking_defaults_are_5_folds_seed_0(ensembles):
+    X, y = _data(5, n=300)
+    _, meta = ensembles.fit_stacking(_models(), RecordingLogistic(), X, y)
+    expected = _stacked_by_sklearn(X, y, 5, 0).final_estimator_.seen_
+    np.testing.assert_allclose(
+        meta.seen_, expected, atol=1e-12, err_msg="fit_stacking(...) uses the defaults n_splits=5, seed=0"
+    )
 
 
 class ColumnModel:

@@ -26,6 +26,7 @@ def test_make_model(small):
     steps = [type(step).__name__ for step in model]
     assert steps == ["StandardScaler", "LogisticRegression"], f"steps {steps}"
     assert model[-1].C == 0.3 and model[-1].max_iter == 1000
+    assert small.make_model()[-1].C == 1.0, "the default is C=1.0"
 
 
 FINE = [0.3, 0.05, 0.2, 0.1, 0.02, 0.5]
@@ -43,6 +44,18 @@ def test_choose_C_by_cross_validated_log_loss(small, seed, Cs, expected):
     assert type(got) is float, f"return a float, got {type(got).__name__}"
     assert got == expected, (
         f"chose C={got}; the log loss over StratifiedKFold(5, shuffle=True, random_state={seed}) prefers C={expected}"
+    )
+
+
+def test_defaults_use_seed_0(small):
+    X, y = _small(4)
+    got = small.choose_C(X, y, FINE)
+    assert got == 0.3, f"choose_C without seed uses folds seeded with 0, which prefer C=0.3 here; got {got}"
+    X, y = _small(3, n=150, p=40)
+    pd.testing.assert_frame_equal(
+        small.learning_curve_table(small.make_model(0.1), X, y, [30, 60]),
+        small.learning_curve_table(small.make_model(0.1), X, y, [30, 60], seed=0),
+        obj="learning_curve_table without seed uses the default seed 0",
     )
 
 

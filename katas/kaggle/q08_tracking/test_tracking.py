@@ -55,6 +55,11 @@ def test_file_sha256(tracking, tmp_path):
     data = np.random.default_rng(0).bytes(5000)
     path.write_bytes(data)
     assert tracking.file_sha256(path) == hashlib.sha256(data).hexdigest()
+    try:
+        from_text = tracking.file_sha256(str(path))
+    except (AttributeError, TypeError) as exc:
+        pytest.fail(f"file_sha256 takes a str path as well as a Path: {exc!r}")
+    assert from_text == hashlib.sha256(data).hexdigest(), "the path may be a str too"
 
 
 def test_code_version(tracking, repo, tmp_path):
@@ -119,3 +124,12 @@ def test_log_is_complete_and_true(two_runs, tracking, titanic_dir, tmp_path):
         f"metrics {log['metrics']} vs {scores.mean()}"
     )
     assert abs(log["metrics"]["cv_accuracy_std"] - scores.std()) < 1e-12
+    import joblib
+
+    saved = joblib.load(tmp_path / "run0" / "model.joblib")
+    reference = RandomForestClassifier(**params, random_state=7).fit(X, y)
+    np.testing.assert_array_equal(
+        saved.predict_proba(X),
+        reference.predict_proba(X),
+        err_msg="model.joblib should be the forest fitted on all rows after the cross-validation",
+    )

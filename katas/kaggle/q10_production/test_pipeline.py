@@ -118,7 +118,12 @@ def test_artefact_loads_elsewhere_and_card_metric_is_cross_validated(run):
 def test_in_process_functions(kata, tmp_path):
     pipeline = kata.module("pipeline")
     data = titanic.write_csvs(tmp_path / "data")
+    (tmp_path / "m").mkdir()  # an existing model folder is fine: "create model_dir if needed"
     card = pipeline.train(data, tmp_path / "m")
+    metrics = card["metrics"]
+    assert all(type(metrics[k]) is float for k in ("cv_accuracy_mean", "cv_accuracy_std")), (
+        f"the metrics are Python floats: {[type(v).__name__ for v in metrics.values()]}"
+    )
     assert card == json.loads((tmp_path / "m" / "model_card.json").read_text()), (
         "return the card that was written"
     )
@@ -127,3 +132,17 @@ def test_in_process_functions(kata, tmp_path):
     assert (
         isinstance(returned, pd.DataFrame) and returned["Survived"].tolist() == written["Survived"].tolist()
     )
+
+
+def test_main_without_a_command_is_a_usage_error(kata):
+    pipeline = kata.module("pipeline")
+    try:
+        pipeline.main([])
+    except SystemExit as exc:
+        assert exc.code == 2, f"argparse's usage error exits with status 2, got {exc.code!r}"
+    except Exception as exc:
+        pytest.fail(
+            f"main([]) without a sub-command should be argparse's usage error (required=True): {exc!r}"
+        )
+    else:
+        pytest.fail("main([]) without a sub-command should be argparse's usage error, not a normal return")
