@@ -98,10 +98,22 @@ def test_defaults_tags_and_unfitted(Selector):
     y = X[:, 4] + 0.1 * X[:, 1]
     assert Selector().fit(X, y).support_.sum() == 2, "the default is k=2"
     assert Selector().__sklearn_tags__().target_tags.required is True, "tags.target_tags.required = True"
-    with pytest.raises(NotFittedError):
+    try:
         Selector(k=2).transform(X)
+    except NotFittedError:
+        pass
+    except Exception as exc:
+        pytest.fail(f"transform before fit should raise NotFittedError (check_is_fitted), got {exc!r}")
+    else:
+        pytest.fail("transform before fit should raise NotFittedError")
     as_objects = np.array(list(y), dtype=object)  # numbers in an object array
-    fitted = Selector(k=2).fit(X, as_objects)
+    try:
+        fitted = Selector(k=2).fit(X, as_objects)
+    except TypeError as exc:
+        pytest.fail(f"y of numbers in an object array should be treated as floats (y_numeric=True): {exc}")
+    assert np.asarray(fitted.scores_).dtype.kind == "f", (
+        f"y in an object array is treated as floats: scores_ should be floats, got {fitted.scores_.dtype}"
+    )
     np.testing.assert_allclose(
         fitted.scores_, pearson_scores(X, y), err_msg="y in an object array: the same scores as floats"
     )

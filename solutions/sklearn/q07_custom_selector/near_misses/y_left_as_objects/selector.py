@@ -1,5 +1,5 @@
-"""Near miss: validates y without y_numeric=True: a y of numbers held in an object array stays objects and
-the correlation arithmetic fails on it."""
+"""Near miss: validates y without y_numeric=True: a y of numbers held in an object array stays objects, so the
+scores come out as an object array instead of floats."""
 
 from __future__ import annotations
 
