@@ -107,20 +107,24 @@ def test_train_uses_its_epochs_and_batch_size(dnn, epochs, batch_size):
 
 @pytest.fixture(scope="module")
 def trained(request, tmp_path_factory):
-    """The learner's pipeline on the real 5,000-image sample: load, build, train 5 epochs, evaluate."""
+    """The learner's pipeline on the real 5,000-image sample: load, build, train with the defaults, evaluate."""
     dnn = kata_files(request.config, Path(request.path)).module("mnist_dnn")
     keras.utils.set_random_seed(0)
     path = write_mnist_npz(tmp_path_factory.mktemp("mnist") / "mnist.npz")
     (x_train, y_train), (x_test, y_test) = dnn.load_mnist(path)
     model = dnn.build_model()
-    history = dnn.train(model, x_train, y_train, epochs=5, batch_size=32)
+    history = dnn.train(model, x_train, y_train)  # the defaults: 5 epochs, batches of 32
     return model, history, model.evaluate(x_test, y_test, verbose=0, return_dict=True)
 
 
-def test_train_returns_the_history_of_five_epochs(trained):
-    _, history, _ = trained
+def test_train_defaults_to_five_epochs_of_batches_of_32(trained):
+    model, history, _ = trained
     assert isinstance(history, keras.callbacks.History), "train() must return what model.fit returns"
-    assert history.epoch == [0, 1, 2, 3, 4], f"trained epochs {history.epoch}, expected 5"
+    assert history.epoch == [0, 1, 2, 3, 4], f"trained epochs {history.epoch}, expected 5 (the default)"
+    steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    assert steps == 5 * 4000 // 32, (
+        f"{steps} optimizer steps for 5 epochs of 4,000 digits, expected {5 * 4000 // 32} (default batch_size=32)"
+    )
     losses = history.history["loss"]
     assert losses[-1] < losses[0] * 0.5, f"the training loss should fall: {losses}"
 

@@ -1,5 +1,6 @@
 """Hidden-test style checks for tensorflow/e04: EarlyStopping's configuration, when it stops, which weights remain."""
 
+import inspect
 from pathlib import Path
 
 import keras
@@ -29,6 +30,13 @@ def test_callback_configuration(es, patience):
         "restore_best_weights=True, or the last epoch's weights stay"
     )
     assert callback.min_delta == 0, "keep the default min_delta=0"
+
+
+def test_callback_default_patience_is_3(es):
+    callback = es.make_early_stopping()
+    assert callback.patience == 3, (
+        f"make_early_stopping() has patience {callback.patience}, expected the default 3"
+    )
 
 
 def _wide_model():
@@ -88,6 +96,37 @@ def test_stops_at_max_epochs(es, overfit_data):
     )
     assert history.epoch == [0, 1], (
         f"with max_epochs=2 training should run 2 epochs, ran {len(history.epoch)}"
+    )
+
+
+def test_defaults_reach_fit(es, overfit_data):
+    """Left at their defaults, max_epochs=100 and patience=3 are what model.fit and the callback get.
+
+    Running 100 real epochs would take minutes: a spy records the arguments of the model's `fit` and trains a
+    single epoch instead.
+    """
+    x_train, y_train, x_val, y_val = overfit_data
+    model = _wide_model()
+    real_fit = model.fit
+    calls = []
+
+    def spy(*args, **kwargs):
+        bound = inspect.signature(real_fit).bind(*args, **kwargs)
+        calls.append(dict(bound.arguments))
+        bound.arguments["epochs"] = 1
+        return real_fit(*bound.args, **bound.kwargs)
+
+    model.fit = spy
+    es.fit_with_early_stopping(model, x_train, y_train, x_val, y_val)
+    assert len(calls) == 1, (
+        f"fit_with_early_stopping() should call model.fit once, it called it {len(calls)} times"
+    )
+    epochs = calls[0].get("epochs")
+    assert epochs == 100, f"model.fit got epochs={epochs!r}: the default max_epochs is 100"
+    stoppers = [c for c in calls[0].get("callbacks") or [] if isinstance(c, keras.callbacks.EarlyStopping)]
+    assert len(stoppers) == 1, "model.fit should get one EarlyStopping callback"
+    assert stoppers[0].patience == 3, (
+        f"the callback's patience is {stoppers[0].patience}: the default patience is 3"
     )
 
 

@@ -59,6 +59,16 @@ def test_weights_argument_reaches_mobilenet(transfer, tmp_path):
         transfer.build_transfer_model(num_classes=CLASSES, input_shape=SHAPE, weights=str(missing))
 
 
+def test_default_classes_and_input_shape(transfer):
+    built = transfer.build_transfer_model(weights=None)  # defaults: num_classes=5, input_shape=(128, 128, 3)
+    assert tuple(built.input_shape) == (None, 128, 128, 3), (
+        f"input shape {built.input_shape}, expected the default (None, 128, 128, 3)"
+    )
+    assert tuple(built.output_shape) == (None, 5), (
+        f"output shape {built.output_shape}, expected (None, 5): the default num_classes is 5"
+    )
+
+
 def test_base_is_frozen_and_only_the_head_is_trainable(model):
     assert isinstance(model, keras.Model), "build_transfer_model() must return a keras Model"
     assert tuple(model.input_shape) == (None, *SHAPE), f"input shape {model.input_shape}"

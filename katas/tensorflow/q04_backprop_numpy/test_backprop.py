@@ -3,6 +3,10 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings, numeric_arrays
 
 KEYS = ("W1", "b1", "W2", "b2")
 
@@ -85,6 +89,68 @@ def test_relu_derivative_is_zero_exactly_at_zero(bp):
         atol=1e-12,
         err_msg="db1 where z1 == 0: the ReLU's derivative is 1 only where z1 > 0 (0 at exactly 0)",
     )
+
+
+@st.composite
+def _edgy_problems(draw):
+    """Any small shapes (a single row, a single class, a single hidden unit included) and values with ties and
+    exact zeros: z1 == 0, equal logits, all-zero rows."""
+    n, n_in, n_hidden, n_out = (draw(st.integers(1, top)) for top in (6, 4, 5, 4))
+
+    def array(*shape):
+        size = int(np.prod(shape))
+        flat = draw(
+            numeric_arrays(
+                "float64",
+                min_size=size,
+                max_size=size,
+                min_value=-2.0,
+                max_value=2.0,
+                large_offsets=False,
+                edges=(0.0,),
+            )
+        )
+        return flat.reshape(shape)
+
+    params = {
+        "W1": array(n_in, n_hidden),
+        "b1": array(n_hidden),
+        "W2": array(n_hidden, n_out),
+        "b2": array(n_out),
+    }
+    y = np.array(draw(st.lists(st.integers(0, n_out - 1), min_size=n, max_size=n)), dtype=np.int64)
+    return params, array(n, n_in), y
+
+
+@kata_settings(max_examples=40)
+@given(problem=_edgy_problems())
+def test_any_shapes_and_ties_match_tensorflow_without_changing_inputs(bp, problem):
+    params, x, y = problem
+    originals = {"x": x.copy(), **{k: v.copy() for k, v in params.items()}}
+    probs, cache = bp.forward(params, x)
+    expected_probs, _, expected = _tape(params, x, y)
+    np.testing.assert_allclose(
+        probs, expected_probs, rtol=1e-9, atol=1e-12, err_msg="forward() probabilities"
+    )
+    kept_probs = np.array(probs, copy=True)
+    grads = bp.backward(params, cache, y)
+    for key in KEYS:
+        np.testing.assert_allclose(
+            np.asarray(grads[key]), expected[key], rtol=1e-7, atol=1e-10, err_msg=f"d{key} vs GradientTape"
+        )
+    np.testing.assert_array_equal(
+        probs, kept_probs, err_msg="backward() changed the probabilities forward() returned: work on a copy"
+    )
+    for name, before in originals.items():
+        after = x if name == "x" else params[name]
+        np.testing.assert_array_equal(after, before, err_msg=f"forward()/backward() changed the input {name}")
+    again = bp.backward(params, cache, y)
+    for key in KEYS:
+        np.testing.assert_array_equal(
+            np.asarray(again[key]),
+            np.asarray(grads[key]),
+            err_msg=f"a second backward() on the same cache gives another d{key}: the first call changed the cache",
+        )
 
 
 def test_gradients_equal_finite_differences(bp):

@@ -43,6 +43,19 @@ def test_network_structure(vg, depth, width, activation, batch_norm):
     assert acts == {activation}, f"activations {acts}, expected {activation}"
 
 
+def test_default_network(vg):
+    model = vg.build_deep_net()
+    assert tuple(model.input_shape) == (None, 16), f"input shape {model.input_shape}, expected (None, 16)"
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Dense", "Activation"] * 10 + ["Dense"], (
+        f"build_deep_net() layers {kinds}, expected the defaults: 10 x [Dense, Activation] then Dense"
+    )
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert [d.units for d in dense] == [32] * 10 + [1], "by default the hidden Dense layers have 32 units"
+    acts = {layer.activation.__name__ for layer in model.layers if isinstance(layer, keras.layers.Activation)}
+    assert acts == {"sigmoid"}, f"build_deep_net() activations {acts}, expected the default sigmoid"
+
+
 @pytest.mark.parametrize(
     ("activation", "batch_norm", "seed"), [("sigmoid", False, 0), ("relu", True, 1), ("tanh", True, 2)]
 )

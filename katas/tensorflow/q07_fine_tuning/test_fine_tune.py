@@ -22,7 +22,7 @@ def ft(request):
     return kata_files(request.config, Path(request.path)).module("fine_tune")
 
 
-def _build_transfer():
+def _build_transfer(loss="sparse_categorical_crossentropy"):
     """A frozen MobileNetV2 base (called with training=False) under a Dense head, compiled: e05's model."""
     keras.utils.set_random_seed(0)
     base = keras.applications.MobileNetV2(input_shape=SHAPE, include_top=False, weights=None, pooling="avg")
@@ -32,7 +32,7 @@ def _build_transfer():
         base(keras.layers.Rescaling(1 / 127.5, offset=-1)(inputs), training=False)
     )
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.compile(optimizer="adam", loss=loss)
     return model, base
 
 
@@ -69,6 +69,12 @@ def test_exactly_the_top_layers_are_trainable(ft, transfer, n_top):
         if isinstance(layer, keras.layers.BatchNormalization) and layer.trainable
     ]
     assert not bn, f"BatchNormalization layers must stay frozen: {bn[:5]}"
+    head = {w.path for w in model.layers[-1].weights}
+    in_base = sorted(w.path for w in base.trainable_weights)
+    assert in_base == sorted(set(expected) - head), (
+        f"base.trainable_weights lists {len(in_base)} weights for n_top={n_top}, expected the top layers' "
+        f"{len(set(expected) - head)}: set base.trainable = True first (a frozen base reports no trainable weights)"
+    )
 
 
 @pytest.mark.parametrize("rate", [1e-5, 3e-4])
@@ -118,7 +124,9 @@ def test_a_step_moves_only_the_unfrozen_weights(ft, transfer):
 
 
 def test_fit_keeps_batch_norm_statistics_and_the_frozen_layers(ft, batch_norm_facts):
-    model, base = _build_transfer()  # a fresh model: the first call on a frozen base, as in real use
+    # A fresh model (the first call on a frozen base, as in real use), compiled with a summed loss: compile()
+    # without a loss keeps the previous one, so a recompile that leaves out loss= shows in the reported loss.
+    model, base = _build_transfer(loss=keras.losses.SparseCategoricalCrossentropy(reduction="sum"))
     n_top = 30
     ft.unfreeze_top(model, base, n_top)
     expected = set(_expected_trainable(model, base, n_top))

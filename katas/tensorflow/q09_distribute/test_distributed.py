@@ -44,6 +44,13 @@ report["variables"] = [
      "distributed": isinstance(getattr(v, "value", v), tf.distribute.DistributedValues)}
     for v in model.weights
 ]
+report["output_shape"] = [d for d in model.output_shape]
+report["params"] = int(model.count_params())
+report["optimizer"] = type(model.optimizer).__name__
+report["learning_rate"] = float(np.asarray(model.optimizer.learning_rate))
+probe_loss = model.evaluate(x[:64], y[:64], batch_size=32, verbose=0, return_dict=True)["loss"]
+report["loss_before"] = [float(probe_loss), float(np.mean(keras.losses.sparse_categorical_crossentropy(
+    y[:64], model.predict(x[:64], verbose=0), from_logits=True)))]
 history = model.fit(x, y, epochs=3, batch_size=32, verbose=0)
 report["loss"] = [float(v) for v in history.history["loss"]]
 report["accuracy"] = float(history.history["accuracy"][-1])
@@ -101,6 +108,26 @@ def test_global_batch_is_split_between_replicas(report):
     assert report["odd_batch_sizes"] == [16, 15], (
         f"a global batch of 31 rows should reach the 2 replicas as 16 + 15, got {report['odd_batch_sizes']}: "
         "report the rows each replica actually received, in replica order"
+    )
+
+
+def test_model_and_its_compilation(report):
+    assert report["output_shape"] == [None, 2], (
+        f"output shape {report['output_shape']}, expected (None, 2): two logits from Dense(2)"
+    )
+    assert report["params"] == 8 * 16 + 16 + 16 * 2 + 2, (
+        f"{report['params']} parameters, expected 178: Input (8,) -> Dense(16, relu) -> Dense(2)"
+    )
+    assert report["optimizer"] == "Adam", (
+        f"compile with keras.optimizers.Adam(0.01), got {report['optimizer']}"
+    )
+    assert report["learning_rate"] == pytest.approx(0.01, rel=1e-6), (
+        f"the learning rate is {report['learning_rate']:.6g}: Adam(0.01)"
+    )
+    got, expected = report["loss_before"]
+    assert got == pytest.approx(expected, rel=1e-4), (
+        f"the compiled loss gives {got:.5f} where the cross-entropy of the logits is {expected:.5f}: "
+        "SparseCategoricalCrossentropy(from_logits=True)"
     )
 
 

@@ -14,7 +14,7 @@ def load_mnist(path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, n
         x_test, y_test = data["x_test"], data["y_test"]
     # Pixels arrive as uint8 0..255. Networks train far better on small inputs, so scale to [0, 1]; float32 is
     # the dtype Keras computes in (float64 would only cost memory).
-    scale = np.float32(255.0)
+    scale = 255.0
     return (
         (x_train.astype("float32") / scale, y_train.astype("int64")),
         (x_test.astype("float32") / scale, y_test.astype("int64")),
