@@ -4,8 +4,11 @@ import random
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.checks import assert_typed_equal
+from graders.strategies import kata_settings
 
 
 @pytest.fixture
@@ -14,6 +17,7 @@ def subqueries(kata):
 
 
 def _seed(admin, rows):
+    admin.execute("DROP TABLE IF EXISTS sales")
     admin.execute(
         "CREATE TABLE sales (id int PRIMARY KEY, region text NOT NULL, category text NOT NULL, amount numeric(10,2))"
     )
@@ -99,3 +103,28 @@ def test_above_category_average(subqueries, admin, sales):
         f"above_category_average: missing ids {missing[:8]}, unexpected ids {extra[:8]}"
     )
     assert_typed_equal(got, want, "above_category_average(conn)")
+
+
+_AMOUNTS = st.one_of(
+    st.none(),
+    st.sampled_from([Decimal("10.00"), Decimal("20.00"), Decimal("30.00"), Decimal("0.00")]),  # ties
+    st.integers(-5000, 5000).map(lambda cents: Decimal(cents) / 100),
+)
+
+
+@kata_settings(max_examples=40)
+@given(
+    cells=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), _AMOUNTS), max_size=8),
+)
+def test_arbitrary_tables(subqueries, admin, cells):
+    """An empty table, one row, every amount NULL, negative amounts, amounts exactly at an average."""
+    rows = [(10 + i, "north", category, amount) for i, (category, amount) in enumerate(cells)]
+    _seed(admin, rows)
+    assert_typed_equal(
+        subqueries.above_average(admin), reference(rows, per_category=False), f"above_average, rows {rows}"
+    )
+    assert_typed_equal(
+        subqueries.above_category_average(admin),
+        reference(rows, per_category=True),
+        f"above_category_average, rows {rows}",
+    )
