@@ -235,41 +235,42 @@ def _run(command: list[str]) -> None:
     subprocess.run(command, check=True)
 
 
+def _target_python(args: argparse.Namespace, root: Path) -> Path:
+    """This Python (--no-venv), or the venv's, made first with this Python when it does not exist."""
+    if args.no_venv:
+        return Path(sys.executable)
+    venv = root / args.venv
+    if not venv_python(venv).exists():
+        _run([sys.executable, "-m", "venv", str(venv)])
+    return venv_python(venv)
+
+
 def setup(args: argparse.Namespace, root: Path = ROOT) -> int:
-    chosen = [t for item in args.targets or [BASE_TOPIC] for t in item.split(",") if t]
-    chosen = list(dict.fromkeys(chosen))
+    chosen = list(dict.fromkeys(t for item in args.targets or [BASE_TOPIC] for t in item.split(",") if t))
     text, torch = merged_lock(root, chosen)
     installer = args.installer if args.installer != "auto" else ("uv" if shutil.which("uv") else "pip")
     start = time.monotonic()
-    if args.no_venv:
-        python = Path(sys.executable)
-        lock_file = Path(tempfile.mkdtemp(prefix="katas-lock-")) / "lock.txt"
-    else:
-        venv = (root / args.venv).resolve() if not Path(args.venv).is_absolute() else Path(args.venv)
-        if not venv_python(venv).exists():
-            _run([sys.executable, "-m", "venv", str(venv)])
-        python = venv_python(venv)
-        lock_file = venv / "katas-lock.txt"
-    lock_file.write_text(text, encoding="utf-8")
+    python = _target_python(args, root)
     cpu_index = lock_config(read_pyproject(root))["torch-cpu-index"]
     torch_args = torch_source(torch, args.torch_index, cpu_index, find_links_dirs()) if torch else []
-    project = None if args.no_project else root
-    for command in install_plan(
-        python,
-        lock_file,
-        torch,
-        installer=installer,
-        torch_args=torch_args,
-        project=project,
-        quiet=args.quiet,
-    ):
-        _run(command)
-    print(
-        f"installed {', '.join(chosen)} from {LOCK_DIR}/ with {installer} in {time.monotonic() - start:.0f} s"
-    )
+    with tempfile.TemporaryDirectory(prefix="katas-lock-") as work:
+        lock_file = Path(work) / "lock.txt"
+        lock_file.write_text(text, encoding="utf-8")
+        plan = install_plan(
+            python,
+            lock_file,
+            torch,
+            installer=installer,
+            torch_args=torch_args,
+            project=None if args.no_project else root,
+            quiet=args.quiet,
+        )
+        for command in plan:
+            _run(command)
+    took = time.monotonic() - start
+    print(f"installed {', '.join(chosen)} from {LOCK_DIR}/ with {installer} in {took:.0f} s")
     if not args.no_venv:
-        run = f"{venv_python(venv).parent / 'katas'} next"
-        print(f"next: {os.path.relpath(run) if not Path(args.venv).is_absolute() else run}")
+        print(f"next: {os.path.relpath(python.parent / 'katas')} next")
     return 0
 
 

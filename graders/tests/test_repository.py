@@ -20,11 +20,35 @@ def readme_test_command() -> str:
     return re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).strip()
 
 
-def test_ci_runs_exactly_the_readme_test_command():
-    lines = [
+def _ci_lines() -> list[str]:
+    return [
         line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")
     ]
-    assert lines[-1].strip() == readme_test_command()
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    assert _ci_lines()[-1].strip() == readme_test_command()
+
+
+def test_ci_sets_up_with_the_readme_command_and_tests_in_that_venv():
+    """README's maintainers' set-up, from the lock, then the test command with the venv it made."""
+    section = (REPO / "README.md").read_text().split("## Run the project's own tests", 1)[1]
+    setup = re.search(r"`(python -m graders\.setup_env [^`]+)`", section).group(1)
+    lines = _ci_lines()
+    installs = [n for n, line in enumerate(lines) if "graders.setup_env" in line or " install" in line]
+    assert lines[installs[0]].startswith(setup + " "), f"{lines[installs[0]]!r} is not README's {setup!r}"
+    assert "source .venv/bin/activate" in lines, "the tests run with the set-up's venv"
+    assert installs[0] < lines.index("source .venv/bin/activate") < len(lines) - 1
+
+
+def test_readme_two_command_starts_use_the_lock():
+    """Learners: set up with the lock's command, then run from the venv it made."""
+    text = (REPO / "README.md").read_text()
+    start = text.split("## Quick start (learners)", 1)[1].split("###", 1)[0]
+    commands = [line for line in re.search(r"```bash\n(.+?)\n```", start, re.S).group(1).splitlines()]
+    commands = [line for line in commands if line and not line.startswith("#")]
+    assert commands[-2].startswith("python -m graders.setup_env ") and commands[-1].startswith(".venv/bin/")
+    assert "pip install" not in start
 
 
 def test_topic_folders_and_kata_names_follow_the_catalog():
