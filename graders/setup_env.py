@@ -1,6 +1,6 @@
 """Reproducible environments: install topics from the lock, or write the lock.
 
-    python -m graders.setup_env [TARGET ...]        # .venv with these topics (python_pandas when none), from the lock
+    python -m graders.setup_env [TARGET ...]        # .venv with these topics (python_pandas if none)
     python -m graders.setup_env all dev             # maintainers: every topic and the dev tools
     python -m graders.setup_env --lock [--upgrade]  # maintainers: rewrite requirements/ from pyproject.toml (uv)
 
@@ -197,11 +197,17 @@ def torch_source(version: str, index: str | None, cpu_index: str, dirs: list[Pat
     return []
 
 
-def installer_prefix(installer: str, python: Path, quiet: bool = False) -> list[str]:
+def installer_prefix(
+    installer: str, python: Path, *, quiet: bool = False, compile: bool = False
+) -> list[str]:
+    """The install command of pip or uv. Bytecode is left to the first import unless asked (pip would compile
+    every module at install: minutes, and ~400 MB for all topics, most of it never imported)."""
     if installer == "uv":
         prefix = [shutil.which("uv") or "uv", "pip", "install", "--python", str(python)]
+        prefix += ["--compile-bytecode"] if compile else []
     else:
         prefix = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+        prefix += [] if compile else ["--no-compile"]
     return [*prefix, "--quiet"] if quiet else prefix
 
 
@@ -214,9 +220,10 @@ def install_plan(
     torch_args: list[str],
     project: Path | None,
     quiet: bool = False,
+    compile: bool = False,
 ) -> list[list[str]]:
     """The install commands, in order: torch's CPU build, the hashed lock, the project itself (no resolution)."""
-    prefix = installer_prefix(installer, python, quiet)
+    prefix = installer_prefix(installer, python, quiet=quiet, compile=compile)
     plan = []
     if torch:
         plan.append([*prefix, "--no-deps", f"torch=={torch}", *torch_args])
@@ -264,6 +271,7 @@ def setup(args: argparse.Namespace, root: Path = ROOT) -> int:
             torch_args=torch_args,
             project=None if args.no_project else root,
             quiet=args.quiet,
+            compile=args.compile,
         )
         for command in plan:
             _run(command)
@@ -408,6 +416,9 @@ def main(argv: list[str] | None = None) -> int:
         "--installer", choices=("auto", "uv", "pip"), default="auto", help="auto: uv if found"
     )
     parser.add_argument("--torch-index", help="take torch's wheel from this index instead of the CPU build's")
+    parser.add_argument(
+        "--compile", action="store_true", help="bytecode at install (images that never write it)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="the installers' progress left out")
     parser.add_argument("--lock", action="store_true", help="rewrite requirements/ from pyproject.toml (uv)")
     parser.add_argument("--upgrade", action="store_true", help="with --lock: newest versions, not the lock's")

@@ -366,6 +366,15 @@ def test_the_install_plan_resolves_nothing(installer, tmp_path):
     )
 
 
+def test_bytecode_is_compiled_only_when_asked():
+    """The same for both installers: left to the first import, unless an image asks for it at build."""
+    python = Path("python")
+    assert "--no-compile" in setup_env.installer_prefix("pip", python)
+    assert "--no-compile" not in setup_env.installer_prefix("pip", python, compile=True)
+    assert "--compile-bytecode" not in setup_env.installer_prefix("uv", python)
+    assert "--compile-bytecode" in setup_env.installer_prefix("uv", python, compile=True)
+
+
 def test_topics_install_together_and_an_unknown_one_is_named():
     text, torch = setup_env.merged_lock(REPO, ["sklearn", "pytorch"])
     assert torch == _torch_version()
