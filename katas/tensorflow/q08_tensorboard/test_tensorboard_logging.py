@@ -1,13 +1,17 @@
 """Hidden-test style checks for tensorflow/q08: event files read back hold the expected tags, steps and values."""
 
+import tempfile
 from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.plugin import kata_files
+from graders.strategies import kata_settings
 
 EPOCHS = 4  # not the default 3: `epochs` must be passed on
 TRAIN_ROWS, BATCH = 128, 32
@@ -80,6 +84,30 @@ def test_gap_logger_writes_its_scalar(tb, tmp_path, as_text):
     still_open = _open_files_under(folder)
     if still_open is not None:
         assert not still_open, f"on_train_end() should close the writer; still open: {still_open}"
+
+
+# Losses with ties (a gap of exactly 0) and validation losses below the training loss (a negative gap).
+_LOSSES = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.5]), st.floats(0.0, 10.0, width=32))
+
+
+@kata_settings(max_examples=15)
+@given(epochs=st.lists(st.tuples(_LOSSES, _LOSSES), min_size=1, max_size=4))
+def test_gap_is_val_loss_minus_loss_for_any_losses(tb, epochs):
+    with tempfile.TemporaryDirectory() as log_dir:
+        logger = tb.GapLogger(log_dir)
+        logger.on_train_begin({})
+        for epoch, (loss, val_loss) in enumerate(epochs):
+            logger.on_epoch_end(epoch, {"loss": loss, "val_loss": val_loss})
+        logger.on_train_end({})
+        got = sorted(_scalars(Path(log_dir) / "custom").get("generalisation_gap", []))
+    assert [step for step, _ in got] == list(range(len(epochs))), f"steps {[s for s, _ in got]}"
+    np.testing.assert_allclose(
+        [v for _, v in got],
+        [val_loss - loss for loss, val_loss in epochs],
+        rtol=1e-6,
+        atol=1e-6,
+        err_msg="generalisation_gap is val_loss - loss, signed (negative when val_loss < loss), per epoch",
+    )
 
 
 @pytest.fixture(scope="module")
