@@ -38,6 +38,51 @@ def test_configure_sets_up_django_and_can_be_called_twice(project):
     assert apps.ready, "configure() must call django.setup()"
 
 
+_SETTINGS_PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("kata_project", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+sys.modules["kata_project"] = module
+spec.loader.exec_module(module)
+module.configure()
+from django.conf import settings
+try:
+    secret = bool(settings.SECRET_KEY)
+except Exception:  # Django refuses to read an empty SECRET_KEY
+    secret = False
+print(json.dumps({"DEBUG": settings.DEBUG, "SECRET_KEY": secret, "ALLOWED_HOSTS": list(settings.ALLOWED_HOSTS),
+                  "ROOT_URLCONF": settings.ROOT_URLCONF, "INSTALLED_APPS": list(settings.INSTALLED_APPS)}))
+"""
+
+
+def test_configure_sets_the_required_settings(kata):
+    """Django's settings are process-wide (another kata may have configured them here): check them in a fresh
+    process where configure() is the first to run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SETTINGS_PROBE, str(kata.path("project.py"))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, (
+        f"importing {kata.display('project.py')} and calling configure() in a fresh process failed:\n"
+        f"{done.stderr[-1500:]}"
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["DEBUG"] is False, "configure() must set DEBUG=False"
+    assert found["SECRET_KEY"], "configure() must set a non-empty SECRET_KEY"
+    assert "testserver" in found["ALLOWED_HOSTS"], (
+        f"ALLOWED_HOSTS must include 'testserver', got {found['ALLOWED_HOSTS']}"
+    )
+    assert found["ROOT_URLCONF"] == "kata_project", (
+        f"ROOT_URLCONF must be the module itself (__name__), got {found['ROOT_URLCONF']!r}"
+    )
+    assert found["INSTALLED_APPS"] == [], f"INSTALLED_APPS must be [], got {found['INSTALLED_APPS']}"
+
+
 def test_urlpatterns_route_predict(project, kata):
     from django.urls import resolve
 
