@@ -88,6 +88,29 @@ def test_503s_are_retried_with_exponential_backoff(client, server):
     assert _close(sleeps, [0.1, 0.2]), f"expected sleeps [0.1, 0.2] before the two retries, got {sleeps}"
 
 
+def test_the_prediction_is_returned_as_an_int(client, server):
+    base_url, script = server
+    script.load([("ok", 1.0)])
+    result = client.predict(base_url, [1, 2, 3, 4], sleep=Sleeps())
+    assert type(result) is int and result == 1, (
+        f"the server answered {{'prediction': 1.0}}: return int(body['prediction']), got {result!r}"
+    )
+
+
+def test_the_defaults_are_3_retries_0_1_backoff_and_a_2_s_timeout(client, server):
+    base_url, script = server
+    # Three 503s, then an answer after 1.3 s: within the default 2 s timeout, on the 4th and last attempt.
+    script.load([("status", 503), ("status", 503), ("status", 503), ("slow", 1.3)])
+    sleeps = Sleeps()
+    assert client.predict(base_url, [1, 2, 3, 4], sleep=sleeps) == 7, (
+        "with the defaults (retries=3, timeout=2.0) the 4th attempt, answered after 1.3 s, succeeds"
+    )
+    assert script.hits == 4, f"three 503s then success: expected 4 requests, the server saw {script.hits}"
+    assert _close(sleeps, [0.1, 0.2, 0.4]), (
+        f"default backoff=0.1: expected sleeps [0.1, 0.2, 0.4], got {sleeps}"
+    )
+
+
 @pytest.mark.parametrize("status", [502, 503, 504])
 def test_gives_up_with_a_clear_error(client, server, status):
     base_url, script = server
