@@ -89,7 +89,8 @@ def test_uppercase_expected_hash_is_the_same_hash(serving, pipeline, tmp_path):
 @pytest.fixture(scope="module")
 def onnx_path(kata_module_serving, pipeline, tmp_path_factory):
     path = tmp_path_factory.mktemp("onnx") / "model.onnx"
-    kata_module_serving.export_onnx(pipeline, path, 4)
+    kata_module_serving.export_onnx(pipeline, str(path), 4)  # a str path, as in the README's example
+    assert path.is_file(), f"export_onnx(model, {str(path)!r}, 4) wrote no file there"
     return path
 
 
