@@ -112,6 +112,19 @@ def test_64_concurrent_requests_make_2_full_model_calls(batching, virtual_time):
     )
 
 
+def test_the_default_batch_size_is_32(batching, virtual_time):
+    model, rows = CountingModel(), _rows(64, seed=20)
+
+    async def body(batcher):
+        return await asyncio.gather(*(batcher.predict(row) for row in rows))
+
+    results = _run(virtual_time, batching, model, body)  # MicroBatcher(predict_batch) with its defaults
+    assert [int(r) for r in results] == [model.expected(r) for r in rows]
+    assert model.batch_sizes == [32, 32], (
+        f"with the default max_batch_size=32, 64 rows queued at once make 2 calls of 32, got {model.batch_sizes}"
+    )
+
+
 def test_batches_never_exceed_max_batch_size(batching, virtual_time):
     model, rows = CountingModel(), _rows(23, seed=1)
 
@@ -310,6 +323,24 @@ def test_64_concurrent_http_requests_make_one_model_call(batching, virtual_time)
     )
     assert isinstance(app.state.batcher, batching.MicroBatcher), (
         "app.state.batcher holds the app's MicroBatcher"
+    )
+
+
+def test_the_app_batches_32_rows_by_default(batching, virtual_time):
+    model, rows = CountingModel(), _rows(64, seed=21)
+    app = batching.create_app(model)  # the defaults: max_batch_size=32, max_wait_s=0.01, no queue limit
+
+    async def requests(client):
+        return await asyncio.gather(*(client.post("/predict", json={"features": row}) for row in rows))
+
+    responses = virtual_time(lambda: _serve(app, requests))
+    assert [r.status_code for r in responses] == [200] * 64, [
+        r.text[:100] for r in responses if r.status_code != 200
+    ][:3]
+    assert [r.json() for r in responses] == [{"prediction": model.expected(row)} for row in rows]
+    assert model.batch_sizes == [32, 32], (
+        f"create_app(model) batches at most 32 rows by default: 64 requests together should make 2 calls of "
+        f"32, got {model.batch_sizes}"
     )
 
 
