@@ -78,6 +78,8 @@ def test_metrics_count_requests_and_predictions(setup, iris_model):
             classes[str(response.json()["prediction"])] += 1
     client.get("/healthz")
     client.get("/healthz")
+    client.get("/readyz")
+    client.get("/metrics")  # counted once it has answered: the next scrape shows it
     response = client.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain"), (
         f"/metrics serves Prometheus' text format: {response.status_code} {response.headers.get('content-type')}"
@@ -87,6 +89,10 @@ def test_metrics_count_requests_and_predictions(setup, iris_model):
     assert _value(samples, name, method="POST", path="/predict", status="200") == ok, f"{name} for 200s"
     assert _value(samples, name, method="POST", path="/predict", status="422") == bad, f"{name} for 422s"
     assert _value(samples, name, method="GET", path="/healthz", status="200") == 2
+    assert _value(samples, name, method="GET", path="/readyz", status="200") == 1, f"{name} for /readyz"
+    assert _value(samples, name, method="GET", path="/metrics", status="200") == 1, (
+        f"{name} counts the earlier scrape under path='/metrics'"
+    )
     for label, count in classes.items():
         assert _value(samples, "predictions_total", prediction=label) == count, (
             f"predictions_total{{prediction={label}}}"
@@ -116,6 +122,37 @@ def test_each_app_has_its_own_metrics(service, asgi, iris_model):
     samples = _samples(asgi(second).get("/metrics").text)
     assert _value(samples, "http_requests_total", method="POST", path="/predict", status="200") == 0, (
         "requests to one app showed up in another app's metrics: give each app its own CollectorRegistry"
+    )
+
+
+def test_log_records_do_not_reach_the_root_logger(setup, iris_model):
+    import logging
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.records = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    app, client, stream = setup
+    app.state.model = iris_model
+    root, collect = logging.getLogger(), Collect()
+    root.addHandler(collect)
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        client.get("/healthz", headers={"X-Request-ID": "root-probe-1"})
+        client.post("/predict", json={"features": [5, 3, 1, 0]}, headers={"X-Request-ID": "root-probe-2"})
+    finally:
+        root.removeHandler(collect)
+        root.setLevel(level)
+    assert len(_log_lines(stream)) == 2, "one line per request on log_stream"
+    mine = [r for r in collect.records if "root-probe-" in f"{r.getMessage()} {vars(r)}"]
+    assert not mine, (
+        f"{len(mine)} of the app's request log records also reached the root logger: a server's own logging "
+        "set-up would print each line twice; set propagate = False on the app's logger"
     )
 
 
