@@ -4,6 +4,10 @@ import json
 import random
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings
 
 ORIGINS = ["https://dashboard.example.org", "https://app.models.example.com", "http://localhost:3000"]
 
@@ -71,6 +75,28 @@ def test_simple_request_from_the_allowed_origin(case):
     )
     post = client.post("/predict", json={"features": [1, 2, 3, 4]}, headers={"Origin": allowed})
     assert post.status_code == 200 and post.headers.get("access-control-allow-origin") == allowed
+
+
+_FEATURE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@pytest.fixture
+def plain_client(kata, asgi):
+    return asgi(kata.module("app").create_app(ORIGINS[0]))
+
+
+@kata_settings(max_examples=30)
+@given(features=st.lists(_FEATURE, min_size=4, max_size=4))
+@example(features=[1.5, 2.5, 3.7, 4.1])  # sum 11.8: int() first, then % 3
+@example(features=[-1.5, 0.0, 0.0, -1.0])  # sum -2.5: int() truncates to -2, and -2 % 3 == 1
+@example(features=[1e6, 1e6, 1e6, 1e6])
+def test_predict_answers_int_of_the_sum_mod_3(plain_client, features):
+    response = plain_client.post("/predict", json={"features": features}, headers={"Origin": ORIGINS[0]})
+    assert response.status_code == 200, f"features {features}: {response.status_code} {response.text[:200]}"
+    assert response.json() == {"prediction": int(sum(features)) % 3}, (
+        f"features {features}: the prediction is int(sum(features)) % 3 = {int(sum(features)) % 3}, "
+        f"got {response.json()}"
+    )
 
 
 def test_other_origins_get_no_cors_headers(case):
