@@ -41,7 +41,10 @@ def _expect(response, status, what):
 
 
 def test_health_is_public(client):
-    assert client.get("/health").status_code == 200
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}, (
+        f"GET /health answers 200 {{'status': 'ok'}} without a token, got {response.status_code} {response.text[:200]}"
+    )
 
 
 def test_right_scope_is_200(client):
@@ -61,6 +64,8 @@ def test_right_scope_is_200(client):
         ({"Authorization": "Bearer"}, "'Bearer' without a token"),
         ({"Authorization": "Bearer not.a.jwt"}, "a malformed token"),
         ({"Authorization": token()}, "a token without the 'Bearer ' prefix"),
+        ({"Authorization": f"Basic {token()}"}, "a valid token under the Basic scheme"),
+        ({"Authorization": f"Token {token()}"}, "a valid token under a 'Token' scheme"),
     ],
 )
 def test_missing_or_malformed_credentials_are_401(client, headers, what):
