@@ -9,6 +9,10 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings
 
 USERS = [f"user-{i}" for i in range(10_000)]
 
@@ -104,6 +108,35 @@ def test_raising_the_weight_only_adds_users(rollout):
     assert before <= after, f"{len(before - after)} canary users went back to stable when the weight grew"
 
 
+_WEIGHT = st.floats(min_value=0.0, max_value=1.0)
+
+
+@kata_settings(max_examples=25)
+@given(first=_WEIGHT, second=_WEIGHT)
+@example(first=0.0, second=0.0)
+@example(first=0.25, second=0.25)
+@example(first=0.0001, second=0.9999)
+@example(first=0.5, second=1.0)
+def test_any_weight_change_moves_users_one_way_only(rollout, first, second):
+    """Ramping from one weight to another (ties and the ends 0 and 1 included) only adds canary users, or
+    only removes them when the weight goes down; weight 0 sends nobody, weight 1 everybody."""
+    low, high = sorted((first, second))
+    router = _router(rollout, low)
+    at_low = {u for u in USERS[:1500] if router.route(u) == "canary"}
+    router.set_weight(high)
+    at_high = {u for u in USERS[:1500] if router.route(u) == "canary"}
+    assert at_low <= at_high, (
+        f"{len(at_low - at_high)} users in the canary at weight {low} are stable at weight {high}"
+    )
+    for weight, users in ((low, at_low), (high, at_high)):
+        if weight == 0.0:
+            assert not users, f"weight 0 sends nobody to the canary; {len(users)} users went there"
+        if weight == 1.0:
+            assert len(users) == 1500, (
+                f"weight 1 sends everybody to the canary; {1500 - len(users)} did not go"
+            )
+
+
 def test_the_salt_reshuffles_users(rollout):
     a = _router(rollout, 0.5, salt="experiment-a")
     b = _router(rollout, 0.5, salt="experiment-b")
@@ -170,6 +203,28 @@ def test_rollback_happens_at_exactly_min_requests(rollout):
     assert router.rolled_back, (
         f"after the 50th canary request (min_requests=50) the error rate {router.error_rate:.3f} is above 0.02: "
         "roll back when canary requests >= min_requests"
+    )
+
+
+def test_the_defaults_judge_100_requests_against_5_percent(rollout):
+    # With the defaults (error_threshold=0.05, min_requests=100): 6 errors up front roll back at the 100th
+    # request (6 % > 5 %), not before; 5 errors in 100 (exactly 5 %) never do.
+    six = rollout.CanaryRouter(Tagged("stable"), Tagged("canary", fail_on=range(1, 7)), weight=1.0)
+    for user in USERS[:99]:
+        six.predict(user, [0.0] * 4)
+    assert not six.rolled_back, (
+        "99 canary requests are fewer than the default min_requests=100: no rollback yet"
+    )
+    six.predict(USERS[99], [0.0] * 4)
+    assert six.rolled_back, (
+        f"after 100 canary requests (the default min_requests) the error rate {six.error_rate:.3f} is above the "
+        "default threshold 0.05: roll back"
+    )
+    five = rollout.CanaryRouter(Tagged("stable"), Tagged("canary", fail_on=range(1, 6)), weight=1.0)
+    for user in USERS[:100]:
+        five.predict(user, [0.0] * 4)
+    assert not five.rolled_back, (
+        "5 errors in 100 is exactly the default 5 % threshold, not above it: no rollback"
     )
 
 
