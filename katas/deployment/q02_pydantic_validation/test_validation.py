@@ -2,10 +2,14 @@
 internal fields."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from graders.strategies import kata_settings
 
 SECRET = "SECRET-internal-risk-notes-7f3a"
 
@@ -87,6 +91,64 @@ def test_valid_requests_are_scored(client):
         assert response.json() == expected
 
 
+def _body(age: int, amounts: list[float], steps: list[int], hours: list[int], customer: int = 1) -> dict:
+    """A request whose i-th timestamp is steps[:i] seconds after the first, written in UTC+hours[i]."""
+    start, seconds, transactions = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC), 0, []
+    for i, amount in enumerate(amounts):
+        seconds += steps[i - 1] if i else 0
+        zone = timezone(timedelta(hours=hours[i % len(hours)]))
+        transactions.append(
+            {
+                "amount": amount,
+                "currency": ("EUR", "USD", "GBP")[i % 3],
+                "timestamp": (start + timedelta(seconds=seconds)).astimezone(zone).isoformat(),
+            }
+        )
+    return {"customer_id": f"C{customer:06d}", "age": age, "transactions": transactions}
+
+
+@st.composite
+def _bodies(draw):
+    amounts = draw(
+        st.lists(st.floats(min_value=0, max_value=1_000_000, exclude_min=True), min_size=1, max_size=100)
+    )
+    # A step <= 0 puts a transaction at or before the previous one: not in time order.
+    steps = draw(st.lists(st.integers(-2, 4000), min_size=len(amounts) - 1, max_size=len(amounts) - 1))
+    hours = draw(st.lists(st.integers(-12, 14), min_size=1, max_size=4))
+    return _body(draw(st.integers(18, 120)), amounts, steps, hours, draw(st.integers(0, 999_999)))
+
+
+@kata_settings(max_examples=40)
+@given(body=_bodies())
+@example(body=_body(18, [1_000_000.0], [], [0]))
+@example(body=_body(120, [0.01] * 99 + [1_000_000.0], [1] * 99, [-12, 14]))
+@example(body=_body(30, [5.0, 6.0], [0], [2, 0]))
+def test_every_request_within_the_bounds_is_judged_by_time_order_alone(client, body):
+    """Boundaries are inclusive (1 and 100 transactions, age 18 and 120, amount 1,000,000), timestamps compare as
+    instants whatever their UTC offset, and an equal or earlier timestamp breaks the order."""
+    instants = [datetime.fromisoformat(t["timestamp"]) for t in body["transactions"]]
+    in_order = all(a < b for a, b in zip(instants, instants[1:], strict=False))
+    response = client.post("/score", json=body)
+    if not in_order:
+        errors = _errors(response)
+        assert any(e[0] == ("body", "transactions") and "time order" in e[1] for e in errors), (
+            f"timestamps {[t['timestamp'] for t in body['transactions']]} are not strictly increasing: expected "
+            f"a 'time order' error at ('body', 'transactions'), got {errors}"
+        )
+        return
+    assert response.status_code == 200, (
+        f"a valid request ({len(body['transactions'])} transactions, age {body['age']}, amounts from "
+        f"{min(t['amount'] for t in body['transactions'])} to {max(t['amount'] for t in body['transactions'])}) "
+        f"got {response.status_code}: {response.text[:300]}"
+    )
+    total = sum(t["amount"] for t in body["transactions"])
+    assert response.json() == {
+        "customer_id": body["customer_id"],
+        "score": round(total / (total + 100.0), 6),
+        "n_transactions": len(body["transactions"]),
+    }
+
+
 def test_internal_fields_never_reach_the_client(client):
     response = client.post("/score", json=_request())
     assert response.status_code == 200, response.text[:300]
@@ -132,6 +194,11 @@ def _mutated(change):
             lambda b: b["transactions"][1].update(amount=0),
             ("body", "transactions", 1, "amount"),
             "greater_than",
+        ),
+        (
+            lambda b: b["transactions"][3].update(amount=1_000_000.01),
+            ("body", "transactions", 3, "amount"),
+            "less_than_equal",
         ),
         (
             lambda b: b["transactions"][3].update(amount=2e6),
