@@ -7,8 +7,11 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings
 
 REGIONS = np.array(["north", "south", "east", "west", "central"])
 
@@ -81,6 +84,48 @@ def test_chunksize_does_not_change_the_answer(chunked, tmp_path):
     ]:
         result = chunked.region_totals(str(tmp_path / f"{name}.csv"), chunksize=chunksize)
         check(result, reference(data), f"region_totals({name}.csv, chunksize={chunksize})")
+    result = chunked.region_totals(str(tmp_path / "sales.csv"))  # the default chunksize, 50_000
+    check(result, reference(frame), "region_totals(sales.csv) with the default chunksize")
+
+
+@st.composite
+def _orders(draw):
+    """0 to 30 orders over a few regions (some never or once seen), and a chunk size from 1 to past the end."""
+    n = draw(st.integers(0, 30))
+    column = lambda element: draw(st.lists(element, min_size=n, max_size=n))  # noqa: E731
+    cents = np.array(column(st.integers(0, 50_000)), dtype="int64")
+    # sometimes whole amounts, written as integers: the revenue is float64 all the same
+    amount = cents // 100 if draw(st.booleans()) else cents / 100
+    frame = pd.DataFrame(
+        {
+            "order_id": np.arange(1, n + 1),
+            "region": column(st.sampled_from(["north", "south", "east", "islands"])),
+            "amount": amount,
+            "quantity": column(st.integers(1, 9)),
+            "customer": column(st.integers(1, 99)),
+        }
+    )
+    return frame, draw(st.integers(1, n + 2))
+
+
+@kata_settings(max_examples=20)
+@given(case=_orders())
+@example(case=(make_sales(1, 0, rare=0), 1))
+@example(case=(make_sales(6, 1, rare=1), 6))
+def test_any_file_and_chunk_size_give_the_full_answer(chunked, tmp_path, case):
+    """Empty and one-row files, a region in one chunk only, a chunk size of 1, equal to the rows or beyond them."""
+    frame, chunksize = case
+    path = tmp_path / "orders.csv"
+    frame.to_csv(path, index=False)
+    result = chunked.region_totals(str(path), chunksize=chunksize)
+    where = f"region_totals(chunksize={chunksize}) on {len(frame)} rows"
+    if frame.empty:
+        assert isinstance(result, pd.DataFrame) and len(result) == 0, (
+            f"{where}: expected no rows, got {result!r}"
+        )
+        assert list(result.columns) == ["orders", "revenue", "avg_order"], f"{where}: {list(result.columns)}"
+        return
+    check(result, reference(frame), where)
 
 
 def test_header_only_file(chunked, tmp_path):
@@ -91,6 +136,10 @@ def test_header_only_file(chunked, tmp_path):
         f"a header-only file gives no rows, got {result!r}"
     )
     assert list(result.columns) == ["orders", "revenue", "avg_order"], f"columns: {list(result.columns)}"
+    dtypes = {name: str(dtype) for name, dtype in result.dtypes.items()}
+    assert dtypes == {"orders": "int64", "revenue": "float64", "avg_order": "float64"}, (
+        f"the empty frame keeps the dtypes int64, float64, float64: got {dtypes}"
+    )
 
 
 @pytest.fixture(scope="module")
