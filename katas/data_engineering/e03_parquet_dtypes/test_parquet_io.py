@@ -9,8 +9,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graders.checks import assert_frame_equal
+from graders.strategies import kata_settings, texts
 
 KINDS = ["view", "click", "buy"]
 DTYPES = {
@@ -75,6 +78,62 @@ def test_round_trip_is_exact(pio, tmp_path, seed, n, group):
         f"kind must keep the ordered categories {KINDS}: got {back['kind'].dtype!r}"
     )
     assert_frame_equal(back, expected, where="read_events(write_events(df))")
+
+
+_EPOCH_US = int(pd.Timestamp("1970-01-01", tz="UTC").value // 1000)
+
+
+@st.composite
+def _events(draw):
+    """0 to 12 events: unicode and empty user names, any subset of the kinds (unused categories), missing and
+    extreme amounts, timestamps from 1900 to 2100 to the microsecond, and a shuffled, repeated index."""
+    n = draw(st.integers(0, 12))
+    rows = lambda element: draw(st.lists(element, min_size=n, max_size=n))  # noqa: E731
+    amount = rows(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False, width=64)))
+    micros = rows(st.integers(-2_208_988_800_000_000, 4_102_444_800_000_000))  # 1900-01-01 .. 2100-01-01
+    frame = pd.DataFrame(
+        {
+            "event_id": np.array(rows(st.integers(-(2**63), 2**63 - 1)), dtype="int64"),
+            "user": pd.Series(rows(texts(0, 6)), dtype="str"),
+            "kind": pd.Categorical(rows(st.sampled_from(KINDS)), categories=KINDS, ordered=True),
+            "amount": pd.array(amount, dtype="Float64"),
+            "ts": pd.to_datetime(np.array(micros, dtype="int64"), unit="us", utc=True),
+        },
+        index=rows(st.integers(-3, 3)),
+    ).astype(DTYPES)
+    return frame, draw(st.integers(1, n + 2))
+
+
+@kata_settings(max_examples=25)
+@given(case=_events())
+def test_any_frame_round_trips_exactly(pio, tmp_path, case):
+    events, group = case
+    path = tmp_path / "any.parquet"
+    pio.write_events(events, str(path), row_group_size=group)
+    back = pio.read_events(str(path))
+    assert dict(back.dtypes) == dict(events.dtypes), f"dtypes after the round trip: {dict(back.dtypes)}"
+    assert isinstance(back.index, pd.RangeIndex) and back.index.start == 0, (
+        f"a fresh RangeIndex: {back.index!r}"
+    )
+    assert_frame_equal(back, events.reset_index(drop=True), where="read_events(write_events(df))")
+    if len(events):
+        groups = pio.parquet_summary(str(path))["row_groups"]
+        assert groups == math.ceil(len(events) / group), (
+            f"{len(events)} rows with row_group_size={group} make {math.ceil(len(events) / group)} row groups, "
+            f"got {groups}"
+        )
+
+
+def test_the_default_row_group_holds_10_000_rows(pio, tmp_path):
+    events = make_events(10_004, 5)  # 10,001 rows after the filter
+    assert len(events) == 10_001
+    for rows, groups in [(10_000, 1), (10_001, 2)]:
+        path = tmp_path / f"default_{rows}.parquet"
+        pio.write_events(events.iloc[:rows], str(path))  # row_group_size left at its default, 10_000
+        got = pio.parquet_summary(str(path))["row_groups"]
+        assert got == groups, (
+            f"{rows} rows with the default row_group_size=10_000 make {groups} row group(s), got {got}"
+        )
 
 
 def test_file_layout(pio, tmp_path):
