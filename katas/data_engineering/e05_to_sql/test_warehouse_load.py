@@ -83,7 +83,7 @@ def check_rows(postgres_engine, table: str, expected: pd.DataFrame) -> None:
 
 def test_column_types_and_rows(wl, postgres_engine):
     orders = make_orders(57, 0)
-    count = wl.load_orders(orders, postgres_engine, table="orders")
+    count = wl.load_orders(orders, postgres_engine)  # the default table name, "orders"
     assert count == 57, f"load_orders should return the table's row count, 57, got {count!r}"
     types = column_types(postgres_engine, "orders")
     assert list(types) == list(EXPECTED_TYPES), (
@@ -98,7 +98,7 @@ def test_column_types_and_rows(wl, postgres_engine):
     check_rows(postgres_engine, "orders", orders)
 
 
-@pytest.mark.parametrize(("n", "chunksize"), [(1000, 100), (250, 64)])
+@pytest.mark.parametrize(("n", "chunksize"), [(1000, 100), (250, 64), (1000, None)])
 def test_inserts_in_chunks(wl, postgres_engine, n, chunksize):
     from sqlalchemy import event
 
@@ -110,9 +110,11 @@ def test_inserts_in_chunks(wl, postgres_engine, n, chunksize):
 
     event.listen(postgres_engine, "before_cursor_execute", count)
     try:
-        wl.load_orders(make_orders(n, 1), postgres_engine, table="chunked", chunksize=chunksize)
+        options = {} if chunksize is None else {"chunksize": chunksize}  # None: the default, 500
+        wl.load_orders(make_orders(n, 1), postgres_engine, table="chunked", **options)
     finally:
         event.remove(postgres_engine, "before_cursor_execute", count)
+    chunksize = chunksize or 500
     assert len(inserts) == math.ceil(n / chunksize), (
         f"{n} rows with chunksize={chunksize} should take {math.ceil(n / chunksize)} INSERT batches, "
         f"took {len(inserts)}"
