@@ -98,7 +98,10 @@ def test_running_twice_gives_the_same_state(pl, engine):
     pl.load_partition(engine, DAY2, make_rows(10, 5))
     pl.load_partition(engine, DAY1, rows, batch_size=50)
     once = state(engine)
-    pl.load_partition(engine, DAY1, rows, batch_size=50)
+    inserted = pl.load_partition(engine, DAY1, iter(rows), batch_size=50)
+    assert inserted == 120, (
+        f"120 rows in batches of 50 (50 + 50 + 20): return 120 rows inserted, got {inserted!r}"
+    )
     assert state(engine) == once, "a second identical load must not change anything (idempotency)"
     pl.load_partition(engine, DAY1, [])
     assert DAY1 not in state(engine), "loading an empty day leaves that day empty"
