@@ -164,6 +164,28 @@ def test_compaction_keeps_data_and_cuts_files(lake, filled):
     )
 
 
+def test_a_partition_of_exactly_two_files_is_compacted(lake, tmp_path):
+    root = tmp_path / "two"
+    first, second = make_batch(30, 11, 1, days=2), make_batch(30, 12, 1_000, days=2)
+    lake.write_partitioned(first, str(root))
+    lake.write_partitioned(second, str(root))
+    files = data_files(root)
+    folders = {f.rsplit("/", 1)[0] for f in files}
+    assert len(files) == 2 * len(folders), f"two batches over the same {len(folders)} days: {files}"
+    assert lake.compact(str(root)) == (len(files), len(folders)), (
+        f"{len(folders)} partitions of 2 files each: compact returns ({len(files)}, {len(folders)})"
+    )
+    assert len(data_files(root)) == len(folders), (
+        f"one file per partition after compaction: {data_files(root)}"
+    )
+    start, end = date(2025, 2, 18), date(2025, 2, 19)
+    assert_frame_equal(
+        lake.read_range(str(root), start, end),
+        reference(pd.concat([first, second], ignore_index=True), start, end),
+        where="a lake of two-file partitions after compaction",
+    )
+
+
 @pytest.fixture
 def los_angeles_host(monkeypatch):
     """The machine's local time zone is America/Los_Angeles (UTC-8 in winter): local-time code shows itself."""
