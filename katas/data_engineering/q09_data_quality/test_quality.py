@@ -90,6 +90,17 @@ def test_clean_batch_passes(dq, reference, seed):
     assert dq.assert_quality(batch, reference) is None
 
 
+def test_row_count_bounds_are_inclusive(dq, reference):
+    n_ref = len(reference)
+    for n, ok in [(n_ref // 2, True), (n_ref // 2 - 1, False), (2 * n_ref, True), (2 * n_ref + 1, False)]:
+        report = dq.validate(make_orders(n, 7), reference)
+        row_count = next(c for c in report["checks"] if c["name"] == "row_count")
+        assert row_count["passed"] is ok, (
+            f"{n} rows against a reference of {n_ref}: row_count passes when 0.5 * {n_ref} <= n <= 2 * {n_ref}, "
+            f"so it should {'pass' if ok else 'fail'}: {row_count}"
+        )
+
+
 def corrupt(kind: str, batch: pd.DataFrame, rng) -> pd.DataFrame:
     batch = batch.copy()
     rows = rng.choice(len(batch), 7, replace=False)
