@@ -101,6 +101,41 @@ def engines(postgres_sqlalchemy_url, sec):
         admin.dispose()
 
 
+def test_role_reads_a_schema_other_than_public(postgres_sqlalchemy_url, sec):
+    """Only `public` is usable by every role by default: another schema needs its own USAGE grant."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(postgres_sqlalchemy_url)
+    role = f"ro_{uuid.uuid4().hex[:10]}"
+    reader = None
+    try:
+        with admin.begin() as conn:
+            conn.execute(text('CREATE SCHEMA "Mart"'))
+            conn.execute(text('CREATE TABLE "Mart".kpis (id int PRIMARY KEY, value int)'))
+            conn.execute(text('INSERT INTO "Mart".kpis VALUES (1, 7), (2, 35)'))
+        sec.create_readonly_role(admin, role, "pw", schema="Mart")
+        reader = create_engine(make_url(postgres_sqlalchemy_url).set(username=role, password="pw"))
+        with reader.connect() as conn:
+            try:
+                total = conn.execute(text('SELECT sum(value) FROM "Mart".kpis')).scalar_one()
+            except Exception as exc:  # noqa: BLE001 - say which rule failed
+                pytest.fail(
+                    f'the role cannot read "Mart".kpis ({str(exc).splitlines()[0]}): grant what the schema needs'
+                )
+        assert total == 42, f'the role should read "Mart".kpis: sum {total}'
+    finally:
+        if reader is not None:
+            reader.dispose()
+        with admin.begin() as conn:
+            if conn.execute(
+                text("SELECT count(*) FROM pg_roles WHERE rolname = :r"), {"r": role}
+            ).scalar_one():
+                conn.execute(text(f'DROP OWNED BY "{role}"'))
+                conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
 def test_role_can_read_existing_and_future_tables(engines):
     from sqlalchemy import text
 
