@@ -6,6 +6,7 @@ from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
 
 
 @pytest.fixture
@@ -44,6 +45,16 @@ def test_selection_finds_real_signal(leakage, seed, k, n_splits, honest):
         f"expected {honest:.4f}, got {score:.4f} (k, n_splits and seed honoured?)"
     )
     assert score > 0.75, f"with 3 informative features the honest score is still high, got {score:.2f}"
+
+
+def test_selection_defaults_are_k20_5_folds_seed_0(leakage):
+    X, y = _noise(6, n=120, p=200, informative=3)  # data on which k, n_splits and seed all change the score
+    pipeline = make_pipeline(SelectKBest(f_classif, k=20), LogisticRegression())
+    expected = cross_val_score(pipeline, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0)).mean()
+    got = leakage.cv_with_selection(X, y)
+    assert abs(got - expected) < 1e-12, (
+        f"cv_with_selection(X, y) should use the defaults k=20, n_splits=5, seed=0: {got:.4f} != {expected:.4f}"
+    )
 
 
 def _grouped(seed, n_groups=60, size=5):
