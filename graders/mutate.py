@@ -1043,18 +1043,27 @@ def solution_hash(kata: Kata) -> str:
     return _hash_files(files)
 
 
+# kata.toml keys that change how the tests run; the rest (title, hints, points...) is for people.
+TEST_KEYS = ("learner_files", "provided", "timeout", "contract")
+# Kata files that no test reads: the learner's README and what `graders diagnoses` records from the tests.
+NOT_TESTS = {"README.md", "diagnoses.toml", "kata.toml"}
+
+
 def tests_hash(kata: Kata) -> str:
-    """What the tests are: the kata's files but the learner's stubs and README, plus the topic's conftest."""
-    learner = set(kata.learner_files) | {"README.md"}
+    """What the tests are: the kata's files but the learner's stubs, README and generated diagnoses, the
+    kata.toml keys the tests depend on, and the topic's conftest."""
+    skipped = set(kata.learner_files) | NOT_TESTS
     files = [
         (str(p.relative_to(kata.dir)), p)
         for p in kata.dir.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and str(p.relative_to(kata.dir)) not in learner
+        if p.is_file() and "__pycache__" not in p.parts and str(p.relative_to(kata.dir)) not in skipped
     ]
     conftest = kata.dir.parent / "conftest.py"
     if conftest.is_file():
         files.append(("../conftest.py", conftest))
-    return _hash_files(files)
+    digest = hashlib.sha256(_hash_files(files).encode())
+    digest.update(json.dumps({key: kata.meta.get(key) for key in TEST_KEYS}, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
 
 
 def sample_size(kata: Kata, max_mutants: int | None = None) -> int:
