@@ -143,6 +143,7 @@ def generate(root: Path, katas: list[Kata], *, jobs: int = 2, echo=print) -> Non
 
     from graders.runner import run_pytest
     from graders.verify import _near_miss_round
+    from graders.warm import HASH_SEED
 
     rounds: list[tuple[int, dict[Kata, Path], str]] = []
     with tempfile.TemporaryDirectory(prefix="katas-diagnoses-") as tmp:
@@ -154,7 +155,7 @@ def generate(root: Path, katas: list[Kata], *, jobs: int = 2, echo=print) -> Non
 
         def run(job: tuple[int, dict[Kata, Path], str]) -> tuple[dict[Kata, Path], dict]:
             index, chosen, impl = job
-            report = run_pytest(root, [k.dir for k in chosen], impl=impl).by_kata()
+            report = run_pytest(root, [k.dir for k in chosen], impl=impl, env=HASH_SEED).by_kata()
             echo(f"  ran {next(iter(chosen)).topic} near miss round {index}")
             return chosen, report
 

@@ -20,7 +20,7 @@ from graders.catalog import TOPICS, Kata, all_katas, select, topic_meta
 from graders.progress import statuses
 from graders.runner import run_pytest
 from graders.screen import render
-from graders.warm import Warm
+from graders.warm import HASH_SEED, Warm, pin_hash_seed
 
 console = Console(highlight=False, soft_wrap=True)
 MARKS = {
@@ -95,7 +95,7 @@ def cmd_next(root: Path) -> int:
     task = first_task_line(pending)
     if task:
         console.print(f"  task   {task}", markup=False)
-    report = run_pytest(root, [pending.dir])
+    report = run_pytest(root, [pending.dir], env=HASH_SEED)
     for line in render(
         pending.rel, report.results, pending.learner_files, hint=_hint(pending, report.results)
     )[1:]:
@@ -120,7 +120,7 @@ def first_task_line(kata: Kata) -> str:
 def cmd_check(root: Path, names: list[str], verbose: bool = False) -> int:
     katas = select(root, names)
     with console.status(f"testing {len(katas)} kata(s)..."):
-        report = run_pytest(root, [k.dir for k in katas]).by_kata()
+        report = run_pytest(root, [k.dir for k in katas], env=HASH_SEED).by_kata()
     all_green = True
     for kata in katas:
         results = report.get(kata.rel, [])
@@ -240,6 +240,7 @@ ADVANCE_AFTER_S = float(os.environ.get("KATAS_WATCH_ADVANCE_S", "4"))
 
 def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None, verbose: bool = False) -> int:
     """Re-run the kata on every save; once it is green, say so and move on to the next unsolved kata."""
+    pin_hash_seed()  # this process is the warm parent: its children hash strings as cold runs and records do
     follow = name is None or name.rstrip("/").removeprefix("katas/") in TOPICS
     scope = select(root, [name] if follow and name else [])
     if follow:
@@ -263,7 +264,7 @@ def cmd_watch(root: Path, name: str | None, poll: bool, max_runs: int | None, ve
                 warm.preload(kata.topic)
         if warm.note:
             console.print(f"[dim]{warm.note}[/]")
-        report = run_pytest(root, [kata.dir], warm=warm).by_kata().get(kata.rel, [])
+        report = run_pytest(root, [kata.dir], warm=warm, env=HASH_SEED).by_kata().get(kata.rel, [])
         lines = render(kata.rel, report, kata.learner_files, verbose=verbose, hint=_hint(kata, report))
         for line in lines:
             console.print(line)

@@ -33,7 +33,7 @@ from graders.diagnose import load as load_diagnoses
 from graders.diagnose import stale as diagnoses_stale
 from graders.mutate import check_results as check_mutants
 from graders.runner import RunReport, TestResult, run_pytest
-from graders.warm import in_fresh_parent
+from graders.warm import HASH_SEED, in_fresh_parent
 
 BAD = ("failed", "error", "timeout")
 # Failures that say nothing about the rule a near miss is about: the module never ran.
@@ -53,23 +53,18 @@ REQUIRED_META = {
 }
 
 
-WARM = "warm"
-
-
 @dataclass
 class _Job:
-    mode: str  # stub | solution | near miss N | warm: the topic's other jobs again, forked from a warm parent
+    mode: str  # stub | solution | near miss N
     topic: str
     impl: str
     katas: list[Kata]
     fail_fast: bool = False
     report: RunReport | None = None
     misses: dict[str, str] = field(default_factory=dict)  # kata -> the near miss this run holds
+    warm: bool = False  # forked from the topic's warm parent (graders.warm), as `katas watch` runs
     seconds: float = 0.0
-    # warm only: the runs it repeats; per run (mode), per kata, each test's verdict; why it could not be warm
-    cold: list[_Job] = field(default_factory=list)
-    warm_verdicts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-    warm_note: str = ""
+    note: str = ""  # warm: why it ran cold after all
 
 
 @dataclass
@@ -139,58 +134,66 @@ def _near_miss_round(tmp: Path, index: int, misses: dict[Kata, Path]) -> Path:
     return base
 
 
-def _plan(katas: list[Kata], tmp: Path, warm: bool = True) -> list[_Job]:
-    jobs: list[_Job] = []
+def _plan(katas: list[Kata], tmp: Path, warm: bool = True) -> list[list[_Job]]:
+    """Batches of runs, each batch one worker's: a cold run alone, or half a topic's warm runs (a warm parent).
+
+    Cold: each topic's solution and stub. Warm (`warm`): the solution and the stub again, for the verdicts to be
+    compared, and every near miss, fail-fast, held to its record of a cold run (diagnoses.toml). Without `warm`,
+    the near misses run cold."""
+    batches: list[list[_Job]] = []
     topics: dict[str, list[Kata]] = {}
     for kata in katas:
         topics.setdefault(kata.topic, []).append(kata)
     for topic, members in topics.items():
-        first = len(jobs)
-        jobs.append(_Job("solution", topic, "solutions", members))
-        jobs.append(_Job("stub", topic, "katas", members))
+        batches += [[_Job("solution", topic, "solutions", members)], [_Job("stub", topic, "katas", members)]]
+        forked = [
+            _Job(m, topic, i, members, warm=True) for m, i in (("solution", "solutions"), ("stub", "katas"))
+        ]
         # Listed once: a near miss added while verify runs is for the next run, not a shifted index.
         listed = {k: k.near_misses() for k in members}
         for index in range(max(len(misses) for misses in listed.values())):
             chosen = {k: misses[index] for k, misses in listed.items() if len(misses) > index}
-            jobs.append(
-                _Job(
-                    f"near miss {index}",
-                    topic,
-                    str(_near_miss_round(tmp, index, chosen)),
-                    list(chosen),
-                    fail_fast=True,
-                    misses={k.rel: miss.name for k, miss in chosen.items()},
-                )
+            miss = _Job(
+                f"near miss {index}",
+                topic,
+                str(_near_miss_round(tmp, index, chosen)),
+                list(chosen),
+                fail_fast=True,
+                misses={k.rel: miss.name for k, miss in chosen.items()},
+                warm=warm,
             )
-        if warm:  # every run of the topic again, forked from one parent that imported its packages
-            jobs.append(_Job(WARM, topic, "", members, cold=jobs[first:]))
-    # Longest first (the slow deep-learning topics; a warm job holds all its topic's runs), so the workers
-    # finish together.
+            if warm:
+                forked.append(miss)
+            else:
+                batches.append([miss])
+        if warm:  # two warm parents per topic: both workers busy on a topic whose runs are most of the time
+            batches += [forked[0::2], forked[1::2]]
+    # Longest first (the slow deep-learning topics, a topic's warm batch), so the workers finish together.
     weight = {
         t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
         for t, members in topics.items()
     }
-    return sorted(jobs, key=lambda job: -weight[job.topic] * max(1, len(job.cold)))
+    return sorted(batches, key=lambda batch: -weight[batch[0].topic] * len(batch))
 
 
-def _run(root: Path, job: _Job) -> _Job:
+def _run(root: Path, batch: list[_Job]) -> list[_Job]:
     started = time.perf_counter()
-    if job.mode != WARM:
-        job.report = run_pytest(root, [k.dir for k in job.katas], impl=job.impl, fail_fast=job.fail_fast)
-    else:
-        runs = [
-            {
-                "mode": j.mode,
-                "targets": [str(k.dir) for k in j.katas],
-                "impl": j.impl,
-                "fail_fast": j.fail_fast,
-            }
-            for j in job.cold
-        ]
-        found = in_fresh_parent(root, job.topic, runs)
-        job.warm_verdicts, job.warm_note = found["runs"], found["note"]
-    job.seconds = time.perf_counter() - started
-    return job
+    if not batch[0].warm:
+        (job,) = batch
+        job.report = run_pytest(
+            root, [k.dir for k in job.katas], impl=job.impl, fail_fast=job.fail_fast, env=HASH_SEED
+        )
+        job.seconds = time.perf_counter() - started
+        return batch
+    runs = [
+        {"mode": j.mode, "targets": [str(k.dir) for k in j.katas], "impl": j.impl, "fail_fast": j.fail_fast}
+        for j in batch
+    ]
+    found = in_fresh_parent(root, batch[0].topic, runs)
+    for job in batch:
+        job.report = RunReport([TestResult(**r) for r in found["results"][job.mode]], [])
+        job.seconds, job.note = found["seconds"][job.mode], found["note"]
+    return batch
 
 
 def _not_an_assertion(result: TestResult) -> str | None:
@@ -223,8 +226,8 @@ def _results_for(job: _Job, kata: Kata) -> list[TestResult]:
 def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
     verdict = KataVerdict(kata, check_static(kata))
     mine = [job for job in jobs if kata in job.katas]
-    solution = next(_results_for(j, kata) for j in mine if j.mode == "solution")
-    stub = next(_results_for(j, kata) for j in mine if j.mode == "stub")
+    solution = next(_results_for(j, kata) for j in mine if j.mode == "solution" and not j.warm)
+    stub = next(_results_for(j, kata) for j in mine if j.mode == "stub" and not j.warm)
     skipped_with_solution = {r.nodeid for r in solution if r.outcome == "skipped"}
     verdict.tests = len(solution)
     verdict.skipped = len(skipped_with_solution)
@@ -265,7 +268,7 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
         else:
             verdict.near_misses += 1
             if not records_stale:
-                verdict.problems += _diagnosis_drift(kata, name, results)
+                verdict.problems += _diagnosis_drift(kata, name, results, job.warm and not job.note)
     for run, results in (("stub", stub), ("solution", solution)):
         if (shown := diagnose(kata.dir, results)) is not None:
             verdict.problems.append(f"the {run}'s failures are diagnosed as near miss {shown['name']}")
@@ -279,12 +282,14 @@ def _judge(kata: Kata, jobs: list[_Job]) -> KataVerdict:
     return verdict
 
 
-def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult]) -> list[str]:
+def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult], warm: bool) -> list[str]:
     """Where a near miss's run (fail-fast: the tests up to its first failure) differs from its recorded signature.
 
-    Every test that ran must fail with the recorded shape, or pass where none is recorded: the signature is then
-    a deterministic function of the code, the same here (through --impl) as in a learner's or a graded run.
-    Tests skipped after the first failure prove nothing either way."""
+    Every test that ran must fail with the recorded shape, or pass where none is recorded. The record comes from
+    a cold, full run (`python -m graders diagnoses`), so this proves both that the signature is a deterministic
+    function of the code (the same here, through --impl, as in a learner's or a graded run) and, when this run
+    was forked from a warm parent, that warm and cold give each test the same verdict. Tests skipped after the
+    first failure prove nothing either way."""
     mistake = next((m for m in load_diagnoses(kata.dir) if m["name"] == name), None)
     if mistake is None:
         return []  # not recorded yet: graders/tests/test_diagnose.py says which katas need it
@@ -293,11 +298,12 @@ def _diagnosis_drift(kata: Kata, name: str, results: list[TestResult]) -> list[s
     drift = [test for test in ran if recorded.get(test) != mine.get(test)]
     if not drift:
         return []
-    test = drift[0]
-    return [f"near miss {name}: {test} {_as_shape(mine.get(test))}, but diagnoses.toml, current, records "
-            f"{_as_shape(recorded.get(test))}: if graders.screen.shape changed since the record, run `python -m "
-            f"graders diagnoses {kata.rel}`; if not, the failure holds something that changes from run to run "
-            "(make the test's message deterministic, or graders.screen.shape blank it)"]  # fmt: skip
+    test, how = drift[0], "forked from a warm parent" if warm else "cold"
+    return [f"near miss {name}, {how}: {test} {_as_shape(mine.get(test))}, but diagnoses.toml (a cold run, "
+            f"current) records {_as_shape(recorded.get(test))}: if graders.screen.shape changed since the record, "
+            f"run `python -m graders diagnoses {kata.rel}`; if not, the failure holds something that changes from "
+            "run to run or between warm and cold runs (make the test's message deterministic, or "
+            "graders.screen.shape blank it)"]  # fmt: skip
 
 
 def _as_shape(kind: str | None) -> str:
@@ -328,23 +334,30 @@ def _diagnoses_recognise_themselves(kata: Kata) -> tuple[list[str], list[str]]:
 
 
 def _warm_disagreements(kata: Kata, jobs: list[_Job]) -> list[str]:
-    """Tests whose verdict differs between a cold run and the same run forked from a warm parent (katas watch)."""
-    warm = next((job for job in jobs if job.mode == WARM), None)
-    if warm is None or warm.warm_note:
-        return []
+    """Tests whose verdict against the solution or the stub differs between the cold run and the warm one."""
     problems = []
-    for job in jobs:
-        if job.mode == WARM:
+    for mode in ("solution", "stub"):
+        runs = {j.warm: j for j in jobs if j.mode == mode}
+        if True not in runs or runs[True].note:
             continue
-        cold = {r.nodeid: r.outcome for r in _results_for(job, kata)}
-        forked = warm.warm_verdicts.get(job.mode, {}).get(kata.rel, {})
-        differ = sorted(n for n in cold.keys() | forked.keys() if cold.get(n) != forked.get(n))
+        cold, warm = ({r.nodeid: r for r in _results_for(runs[w], kata)} for w in (False, True))
+        differ = sorted(
+            n for n in cold.keys() | warm.keys() if _verdict(cold.get(n)) != _verdict(warm.get(n))
+        )
         if differ:
-            shown = ", ".join(f"{n} ({cold.get(n, 'not run')} cold, {forked.get(n, 'not run')} warm)"
-                              for n in differ[:3])  # fmt: skip
+            shown = "; ".join(
+                f"{n} ({_verdict(cold.get(n))} cold, {_verdict(warm.get(n))} warm)" for n in differ[:3]
+            )
             more = f" and {len(differ) - 3} more" if len(differ) > 3 else ""
-            problems.append(f"warm and cold runs disagree against the {job.mode}: {shown}{more}")
+            problems.append(f"warm and cold runs disagree against the {mode}: {shown}{more}")
     return problems
+
+
+def _verdict(result: TestResult | None) -> str:
+    if result is None:
+        return "not run"
+    first = result.message.strip().splitlines()[0][:200] if result.message.strip() else ""
+    return f"{result.outcome}: {first}" if result.outcome in BAD and first else result.outcome
 
 
 def verify(
@@ -359,29 +372,24 @@ def verify(
     workers = jobs or max(1, min(4, os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="katas-verify-") as tmp:
         plan = _plan(katas, Path(tmp), warm)
-        cold = [job for job in plan if job.mode != WARM]
-        echo(f"verify: {len(katas)} katas, {len(cold)} pytest runs, warm again: {warm}; on {workers} workers")
+        runs = sum(len(batch) for batch in plan)
+        echo(f"verify: {len(katas)} katas, {runs} pytest runs (warm ones: {warm}) on {workers} workers")
 
-        def run(job: _Job) -> _Job:
-            _run(root, job)
-            if job.mode == WARM:
-                note = f": {job.warm_note}" if job.warm_note else ""
-                echo(f"  ran {job.topic} again, forked from a warm parent ({job.seconds:.0f} s){note}")
-            else:
+        def run(batch: list[_Job]) -> list[_Job]:
+            for job in _run(root, batch):
+                how = " forked from a warm parent" if job.warm and not job.note else ""
                 count = len(job.report.results) if job.report else 0
-                echo(f"  ran {job.topic} against {job.mode}: {count} results ({job.seconds:.0f} s)")
-            return job
+                echo(
+                    f"  ran {job.topic} against {job.mode}{how}: {count} results ({job.seconds:.0f} s){job.note}"
+                )
+            return batch
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(run, plan))
+            done = [job for batch in pool.map(run, plan) for job in batch]
     verdicts = [_judge(kata, done) for kata in katas]
     if warm:
-        seconds = {
-            how: sum(j.seconds for j in done if (j.mode == WARM) == (how == WARM)) for how in (WARM, "")
-        }
-        echo(
-            f"verify: warm runs {seconds[WARM]:.0f} s of worker time beside {seconds['']:.0f} s of cold runs"
-        )
+        seconds = {w: sum(j.seconds for j in done if j.warm == w) for w in (True, False)}
+        echo(f"verify: warm runs {seconds[True]:.0f} s of worker time, cold runs {seconds[False]:.0f} s")
     for verdict in verdicts:
         mark = "ok  " if not verdict.problems else "FAIL"
         extra = f", {verdict.skipped} skipped here" if verdict.skipped else ""

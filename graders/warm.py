@@ -25,11 +25,36 @@ from pathlib import Path
 
 from graders.catalog import topic_meta
 
+# Every run the graders start hashes strings alike: the order of a set of strings, and so a failure message that
+# prints one, is then the same in a cold run, in one forked from a warm parent, and in the run diagnoses.toml
+# was recorded from. Cold runs get it in their environment; a warm parent must have been started with it
+# (`pin_hash_seed`), since a forked child keeps its parent's.
+HASH_SEED = {"PYTHONHASHSEED": "0"}
 # Packages that read their configuration when imported (Airflow reads AIRFLOW_HOME, kaggle looks for
 # credentials and prints about them): the test run's fixtures must set it first, so they are never imported ahead.
 NOT_PRELOADED = frozenset({"airflow", "kaggle"})
 # Imported with a topic's packages when present: what their first use would import anyway.
 _COMPANIONS = {"tensorflow": ("keras",), "torch": ("torch.nn", "torch.optim"), "sklearn": ("sklearn.base",)}
+
+
+def hash_seed_pinned() -> bool:
+    """Whether this interpreter started with HASH_SEED (PYTHONHASHSEED=0 turns hash randomisation off)."""
+    return sys.flags.hash_randomization == 0
+
+
+def pin_hash_seed() -> None:
+    """Start this same command again with HASH_SEED, unless it already runs with it (`katas watch`, whose
+    process is the warm parent). Where the interpreter cannot be replaced, runs go on as they are."""
+    # Once only: with -I or -R the variable does not take, and the command must not start itself for ever.
+    if hash_seed_pinned() or os.environ.get("PYTHONHASHSEED") == HASH_SEED["PYTHONHASHSEED"]:
+        return
+    if not hasattr(os, "execve") or not sys.orig_argv:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, **HASH_SEED})
 
 
 class ForkedProcess:
@@ -144,33 +169,31 @@ def _reseed() -> None:
         torch.seed()
 
 
-def verdicts(root: Path, topic: str, runs: list[dict]) -> dict:
-    """Each run's per-test outcomes and wall seconds, every run forked from one parent warm with `topic`.
+def run_batch(root: Path, topic: str, runs: list[dict]) -> dict:
+    """Pytest runs one after the other, each forked from one parent that imported `topic`'s packages.
 
-    `runs`: `{"mode", "targets", "impl", "fail_fast"}` each, as verify runs them cold. Returns `{"note": why
-    runs could not be warm (else ""), "runs": {mode: {kata: {nodeid: outcome}}}, "seconds": {mode: s}}`."""
+    `runs`: `{"mode", "targets", "impl", "fail_fast"}` each. Returns `{"note": "" or why the runs were cold
+    after all, "results": {mode: [result, ...]}, "seconds": {mode: wall seconds}}`; a result is a
+    graders.runner.TestResult as a dict, without its traceback."""
     from graders.runner import run_pytest
 
     warm = Warm(root)
     warm.preload(topic)
-    found: dict[str, dict[str, dict[str, str]]] = {}
+    results: dict[str, list[dict]] = {}
     seconds: dict[str, float] = {}
-    for run in runs if warm.usable else []:
+    for run in runs:
         started = time.perf_counter()
         report = run_pytest(
             root, [Path(t) for t in run["targets"]], impl=run["impl"], fail_fast=run["fail_fast"], warm=warm
         )
         seconds[run["mode"]] = time.perf_counter() - started
-        for result in report.results:
-            found.setdefault(run["mode"], {}).setdefault(result.kata or "", {})[result.nodeid] = (
-                result.outcome
-            )
-    return {"note": warm.note, "runs": found, "seconds": seconds}
+        results[run["mode"]] = [{**r.to_dict(), "details": ""} for r in report.results]
+    return {"note": f" ({warm.note})" if warm.note else "", "results": results, "seconds": seconds}
 
 
 def in_fresh_parent(root: Path, topic: str, runs: list[dict]) -> dict:
-    """`verdicts()` in a process of its own (verify's warm side, bench's warm column): single-threaded, since a
-    fork from a threaded parent can inherit a lock another thread held, and holding one topic's imports only,
+    """`run_batch()` in a process of its own (verify's warm runs, bench's warm column): single-threaded, since
+    a fork from a threaded parent can inherit a lock another thread held, and holding one topic's imports only,
     as `katas watch` does (a parent holding several topics' makes every forked run slower)."""
     import json
     import subprocess
@@ -179,6 +202,7 @@ def in_fresh_parent(root: Path, topic: str, runs: list[dict]) -> dict:
         [sys.executable, "-m", "graders.warm", str(root), topic],
         input=json.dumps(runs),
         cwd=root,
+        env={**os.environ, **HASH_SEED},
         capture_output=True,
         text=True,
         check=False,
@@ -191,4 +215,4 @@ def in_fresh_parent(root: Path, topic: str, runs: list[dict]) -> dict:
 if __name__ == "__main__":  # python -m graders.warm ROOT TOPIC < RUNS.json: see in_fresh_parent
     import json
 
-    print(json.dumps(verdicts(Path(sys.argv[1]), sys.argv[2], json.loads(sys.stdin.read()))))
+    print(json.dumps(run_batch(Path(sys.argv[1]), sys.argv[2], json.loads(sys.stdin.read()))))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from graders.catalog import TOPICS, all_katas
+from graders.diagnose import generate
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO
 from graders.verify import verify
 
@@ -68,12 +70,13 @@ def test_warm_and_cold_verdicts_agree_on_every_topic():
     assert topics == set(TOPICS), "every topic ran"
 
 
-# A test that can tell a warm run from a cold one: the topic's package is already imported when it starts.
+# A test that can tell a warm run from a cold one: the topic's package is already imported when it starts. First
+# in its file, so that a near miss's fail-fast run meets it before any failure of its own.
 TELLS_WARM_FROM_COLD = """
     import sys
 
     def test_nothing_was_imported_ahead():
-        assert "colorsys" not in sys.modules
+        assert "colorsys" not in sys.modules, "colorsys was imported ahead"
     """
 OFF_BY_ONE = """
     def add(a, b):
@@ -84,20 +87,57 @@ OFF_BY_ONE = """
 
 @pytest.mark.timeout(300)
 def test_verify_names_the_kata_and_the_tests_where_warm_and_cold_disagree(mini_repo):
-    for name, extra in (("e01_same", ""), ("e02_differs", TELLS_WARM_FROM_COLD)):
+    for name, first in (("e01_same", ""), ("e02_differs", TELLS_WARM_FROM_COLD)):
         mini_repo.add_kata(
             f"python_pandas/{name}",
             stub=ADD_STUB,
             solution=ADD_SOLUTION,
-            tests=ADD_TESTS + extra,
-            near_misses={"off_by_one": OFF_BY_ONE, "off_by_one_again": OFF_BY_ONE},
+            tests=first + ADD_TESTS,
+            near_misses={"off_by_one": OFF_BY_ONE, "off_by_two": OFF_BY_ONE.replace("- 1", "- 2")},
             topic_imports=["colorsys"],
         )
+    katas = all_katas(mini_repo.root)
+    generate(mini_repo.root, katas, echo=lambda _: None)  # the near misses' records: cold runs
     lines: list[str] = []
-    same, differs = verify(mini_repo.root, all_katas(mini_repo.root), echo=lines.append)
+    same, differs = verify(mini_repo.root, katas, echo=lines.append)
     assert any("forked from a warm parent" in line for line in lines)
-    assert not [p for p in same.problems if "warm" in p], same.problems
-    disagree = [p for p in differs.problems if p.startswith("warm and cold runs disagree")]
-    test = "katas/python_pandas/e02_differs/test_demo.py::test_nothing_was_imported_ahead"
-    for mode in ("solution", "stub"):  # the near misses' runs stop at their first failure, before this test
-        assert f"disagree against the {mode}: {test} (passed cold, failed warm)" in "\n".join(disagree)
+    assert same.problems == [], same.problems  # (its near misses fail alike: a note)
+    test = "test_demo.py::test_nothing_was_imported_ahead"
+    problems = "\n".join(differs.problems)
+    for mode in ("solution", "stub"):
+        assert (f"disagree against the {mode}: katas/python_pandas/e02_differs/{test} (passed cold, "
+                "failed: AssertionError: colorsys was imported ahead warm)") in problems  # fmt: skip
+    assert f"near miss off_by_one, forked from a warm parent: {test} fails as " in problems
+    assert "but diagnoses.toml (a cold run, current) records passes" in problems
+
+
+# A failure message that prints a dict built from a set of strings: its order is the hash order of the strings,
+# one of 15 here, so it holds from run to run only when every run hashes strings alike.
+HASH_ORDERED = """
+    def test_adds(kata):
+        names = {"ada", "bob", "cy", "dee", "eve", "fay"}
+        seen = {name: (None if name < "c" else 1) for name in names}
+        assert kata.module("demo").add(2, 3) == 5, f"seen {seen}"
+    """
+
+
+@pytest.mark.timeout(300)
+def test_cold_and_warm_runs_and_the_records_hash_strings_alike(mini_repo):
+    mini_repo.add_kata(
+        "python_pandas/e01_sets",
+        stub=ADD_STUB,
+        solution=ADD_SOLUTION,
+        tests=HASH_ORDERED,
+        near_misses={"off_by_one": OFF_BY_ONE, "off_by_two": OFF_BY_ONE.replace("- 1", "- 2")},
+    )
+    katas = all_katas(mini_repo.root)
+    generate(mini_repo.root, katas, echo=lambda _: None)
+    for warm in (True, False):
+        (verdict,) = verify(mini_repo.root, katas, echo=lambda _: None, warm=warm)
+        assert not [p for p in verdict.problems if "diagnoses.toml" in p], verdict.problems
+    code = "from graders.warm import pin_hash_seed; pin_hash_seed(); import sys; print(sys.flags.hash_randomization)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    for flags, randomised in (([], "0"), (["-R"], "1")):  # -R overrides the variable: started again once only
+        started = subprocess.run([sys.executable, *flags, "-c", code], env=env, cwd=REPO, capture_output=True,
+                                 text=True, timeout=60)  # fmt: skip
+        assert started.stdout.strip() == randomised, started.stderr
