@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 import time
 
 import pytest
 
 from graders import docker_engine
+from graders.offline import free_port
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -110,12 +110,6 @@ def asgi():
 def unused_port():
     """`unused_port()` gives a free TCP port on 127.0.0.1 (nothing listens there)."""
     return free_port
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
