@@ -22,7 +22,6 @@ TOPICS = (
     "deployment",
     "kaggle",
 )
-SERVICES = frozenset({"postgres", "s3", "airflow", "docker", "gpu"})
 DIFFICULTIES = ("easy", "medium", "hard")
 POINTS = {"easy": 10, "medium": 20, "hard": 30}
 NEAR_MISSES = "near_misses"
@@ -116,10 +115,6 @@ class Kata:
     @property
     def hints(self) -> list[str]:
         return list(self.meta.get("hints", []))
-
-    @property
-    def services(self) -> list[str]:
-        return list(self.meta.get("services", []))
 
     @property
     def timeout(self) -> float | None:

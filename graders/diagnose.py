@@ -14,7 +14,6 @@ is ambiguous and never shown. No match, no guess.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from graders.screen import shape
 
 FILE = "diagnoses.toml"
 BAD = ("failed", "error", "timeout")
-NOTE = re.compile(r"Near miss:\s*(?P<note>.+?)(?:\"\"\"|'''|\n\s*\n|$)", re.DOTALL)
 
 
 def test_key(nodeid: str) -> str:
@@ -47,17 +45,6 @@ def inputs_hash(kata: Kata) -> str:
         sha.update(path.relative_to(kata.root).as_posix().encode() + b"\0")
         sha.update(path.read_bytes() if path.is_file() else b"<missing>")
     return sha.hexdigest()
-
-
-def note_of(miss: Path) -> str:
-    """The near miss's note, in one line."""
-    for path in sorted(miss.iterdir()):
-        if path.is_file():
-            found = NOTE.search(path.read_text(encoding="utf-8", errors="replace"))
-            if found:
-                text = " ".join(line.strip().lstrip("#").strip() for line in found["note"].splitlines())
-                return " ".join(text.split())
-    return ""
 
 
 def hint_from_note(note: str) -> str:
@@ -86,7 +73,7 @@ def write(kata: Kata, signatures: dict[str, dict[str, str]]) -> Path:
             "",
             "[[mistake]]",
             f"name = {_toml_string(miss.name)}",
-            f"hint = {_toml_string(hint_from_note(note_of(miss)))}",
+            f"hint = {_toml_string(hint_from_note(miss.note))}",
             f"unique = {'true' if unique else 'false'}",
             "[mistake.fails]",
             *[f"{_toml_string(test)} = {_toml_string(kind)}" for test, kind in sorted(sig.items())],

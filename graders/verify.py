@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,11 +26,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.catalog import DIFFICULTIES, NEAR_MISSES, SERVICES, Kata, topic_meta
+from graders.catalog import DIFFICULTIES, NEAR_MISSES, Kata, topic_meta
 from graders.diagnose import ambiguous, diagnose, match, signature, test_key
 from graders.diagnose import load as load_diagnoses
 from graders.diagnose import stale as diagnoses_stale
 from graders.mutate import check_results as check_mutants
+from graders.nearmiss import NearMiss
 from graders.runner import RunReport, TestResult, run_pytest
 from graders.warm import HASH_SEED, in_fresh_parent
 
@@ -48,7 +48,6 @@ REQUIRED_META = {
     "points": int,
     "minutes": int,
     "learner_files": list,
-    "services": list,
     "hints": list,
 }
 
@@ -89,8 +88,6 @@ def check_static(kata: Kata) -> list[str]:
         problems.append(f"kata.toml: difficulty must be one of {', '.join(DIFFICULTIES)}")
     if not 2 <= len(kata.hints) <= 3:
         problems.append("kata.toml: give two or three progressive hints")
-    if unknown := set(kata.services) - SERVICES:
-        problems.append(f"kata.toml: unknown services {sorted(unknown)}")
     if not kata.learner_files:
         problems.append("kata.toml: no learner_files")
     for name in kata.learner_files:
@@ -117,20 +114,17 @@ def check_static(kata: Kata) -> list[str]:
             f"{len(misses)} near misses in solutions/{kata.rel}/{NEAR_MISSES}/ (at least 2 needed)"
         )
     for miss in misses:
-        files = [p.name for p in miss.iterdir() if p.is_file()]
+        files = list(miss.files())
         if not files or set(files) - set(kata.learner_files):
             problems.append(f"near miss {miss.name}: must hold only learner files {kata.learner_files}")
     return problems
 
 
-def _near_miss_round(tmp: Path, index: int, misses: dict[Kata, Path]) -> Path:
+def _near_miss_round(tmp: Path, index: int, misses: dict[Kata, NearMiss]) -> Path:
     """A folder laid out like solutions/ where each kata's files are its solution with near miss `index` on top."""
     base = tmp / f"near_miss_{index}"
-    for kata, miss in misses.items():
-        target = base / kata.topic / kata.name
-        shutil.copytree(kata.solution_dir, target, ignore=shutil.ignore_patterns(NEAR_MISSES, "__pycache__"))
-        for path in miss.iterdir():
-            shutil.copy2(path, target / path.name)
+    for miss in misses.values():
+        miss.write_runnable(base)
     return base
 
 

@@ -58,7 +58,6 @@ class MiniRepo:
             points = {points}
             minutes = 1
             learner_files = ["{file}"]
-            services = []
             hints = ["one", "two"]
             """)
         if timeout is not None:

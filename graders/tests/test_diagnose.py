@@ -223,7 +223,9 @@ def test_verify_fails_a_near_miss_that_no_longer_fails_as_recorded_and_names_twi
     )
     (verdict,) = verify(mini_repo.root, [kata], echo=lambda _: None, warm=False)
     drift = sorted(p.split(":")[0] for p in verdict.problems if "changes from run to run" in p)
-    assert drift == ["near miss doubles, cold", "near miss off_by_one, cold"], verdict.problems  # not zero_raises
+    assert drift == ["near miss doubles, cold", "near miss off_by_one, cold"], (
+        verdict.problems
+    )  # not zero_raises
     # The tests changed since the record: one problem, the command that re-records.
     record.write_text(recorded)
     tests_file = kata.dir / "test_demo.py"

@@ -53,9 +53,6 @@ def test_dev_lint_accepts_the_new_kata(repo):
 
 @pytest.mark.timeout(600)
 def test_verify_rejects_the_new_kata_only_because_it_is_unsolved(repo, monkeypatch):
-    # `services` is retired (graders.catalog.RETIRED_KEYS): until verify.REQUIRED_META drops it too, it is not
-    # asked of a new kata here. A no-op once verify no longer requires it.
-    monkeypatch.delitem(verify_module.REQUIRED_META, "services", raising=False)
     (verdict,) = verify_module.verify(repo, select(repo, [NEW]), jobs=2, echo=lambda _: None)
     assert verdict.tests == 1 and verdict.near_misses == verdict.near_misses_run == 2
     unsolved = ("no test passes against the solution", "solution failed: ")
