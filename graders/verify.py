@@ -8,11 +8,13 @@ collection error or an exception raised while its module is imported is no kill)
 writes it; verify never runs mutants, and only notes when its hashes are stale). Runs are grouped per topic and
 mode, in parallel subprocesses.
 
-Known mistakes (graders.diagnose): each near miss fails, up to its first failure, exactly as its diagnoses.toml
-records (so the signature is deterministic), each recorded signature is diagnosed as its own near miss or, when
-two near misses share it, as none (a note names them), and neither the stub nor the solution is diagnosed.
-Warm and cold agree: each topic's runs are repeated forked from one parent that imported the topic's packages
-(graders.warm, as `katas watch` runs), and every test's verdict must be the same both ways.
+Warm and cold agree, and known mistakes are recognised (graders.warm, graders.diagnose). The solution and the
+stub run cold, then again forked from a parent that imported the topic's packages (as `katas watch` re-runs),
+and every test must get the same verdict both ways. The near misses run fail-fast from warm parents, and every
+test up to the first failure must pass or fail exactly as the near miss's diagnoses.toml records of a cold,
+full run (`python -m graders diagnoses`): so warm and cold agree on them too, and the failure signature is a
+deterministic function of the code. Each recorded signature must be diagnosed as its own near miss or, when
+two near misses share it, as none (a note names them); neither the stub nor the solution may be diagnosed.
 """
 
 from __future__ import annotations
@@ -335,9 +337,10 @@ def _warm_disagreements(kata: Kata, jobs: list[_Job]) -> list[str]:
         if True not in runs or runs[True].note:
             continue
         cold, warm = ({r.nodeid: r for r in _results_for(runs[w], kata)} for w in (False, True))
-        differ = sorted(
-            n for n in cold.keys() | warm.keys() if _verdict(cold.get(n)) != _verdict(warm.get(n))
-        )
+        outcome = {
+            n: tuple(r.outcome if r else None for r in (cold.get(n), warm.get(n))) for n in cold | warm
+        }
+        differ = sorted(n for n, (was, now) in outcome.items() if was != now)
         if differ:
             shown = "; ".join(
                 f"{n} ({_verdict(cold.get(n))} cold, {_verdict(warm.get(n))} warm)" for n in differ[:3]
@@ -348,6 +351,7 @@ def _warm_disagreements(kata: Kata, jobs: list[_Job]) -> list[str]:
 
 
 def _verdict(result: TestResult | None) -> str:
+    """The outcome, and for a failure its first line (shown, not compared: it may hold a temporary path)."""
     if result is None:
         return "not run"
     first = result.message.strip().splitlines()[0][:200] if result.message.strip() else ""
