@@ -298,10 +298,16 @@ class NearMiss:
     def note(self) -> str:
         if self.is_patch:
             return note_text(self.patch().header)
-        for name, text in self.files().items():
+        files = self.files()
+        for name, text in files.items():
             if opens_with_note(text):
                 lines, reference = lines_of(text), lines_of(read(self.kata.solution_dir / name))
                 return note_text(lines[: header_span(lines, reference)])
+        # A folder whose note does not open its file (a blank line first, a shebang): its first paragraph.
+        for text in files.values():
+            if "Near miss:" in text:
+                start = text.index("Near miss:")
+                return note_text(text[start:].split("\n\n", 1)[0].splitlines(keepends=True))
         return ""
 
     def write_runnable(self, base: Path, on_stale: OnStale | None = None) -> Path:
