@@ -24,6 +24,9 @@ _LOCATION = re.compile(r"(?<![\w./-])(?:katas|solutions)(?:/[\w.@+-]+){2,}/?")
 # A learner module's name ends with a digest of its path (graders.impl.KataFiles.module), so an exception class
 # it defines reads `kata_sklearn_q09_persistence_persist_5312e7fe01.ModelLoadError`, differently per copy.
 _MODULE = re.compile(r"\bkata_\w+?_[0-9a-f]{10}\b")
+# A module's repr names where it was loaded from, and `__main__` is pytest's in a cold run, the grader's in a
+# forked one: `<module 'pytest.__main__' from '/…'>`.
+_MODULE_REPR = re.compile(r"<module '[^']*'(?: from '[^']*')?>")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-f]{8,}\b")  # memory addresses, digests and temporary names
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -60,6 +63,7 @@ def shape(result: TestResult) -> str:
     if todo:
         return f"todo:{todo['func']}:{todo['file']}"
     first = result.message.splitlines()[0] if result.message else result.outcome
+    first = _MODULE_REPR.sub("<module>", first)
     first = _ADDRESS.sub("#", _PATH.sub("…", _LOCATION.sub("…", _MODULE.sub("…", first))))
     return f"{result.outcome}:{_NUMBER.sub('#', _QUOTED.sub('…', first))}"
 

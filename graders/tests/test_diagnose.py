@@ -77,6 +77,10 @@ def test_the_match_rule_is_exact(tmp_path):
             "urlpatterns in solutions/deployment/e03_django_view/project.py should route 'predict'",
         ),
         ("object at 0x7f3a2b1c0d90 is not picklable", "object at 0x55d0e1f2a3b4 is not picklable"),
+        (  # __main__ is pytest's in a cold run, the grader's in a forked (warm) one
+            "Can't get attribute 'f' on <module 'pytest.__main__' from '/venv/lib/pytest/__main__.py'>",
+            "Can't get attribute 'f' on <module '__main__' from '/work/graders/warm.py'>",
+        ),
     ],
 )
 def test_a_message_shape_holds_nothing_that_changes_between_runs_or_copies(here, there):
