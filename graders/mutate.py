@@ -1087,6 +1087,18 @@ def unexplained(results: dict) -> list[dict]:
     return [s for s in results.get("survivor", []) if not str(reasons.get(s.get("id", ""), "")).strip()]
 
 
+def stale_parts(kata: Kata, results: dict) -> list[str]:
+    """What changed since `results` were computed: "solution", "tests", both or neither."""
+    return [
+        what
+        for what, key, now in (
+            ("solution", "solution_hash", solution_hash(kata)),
+            ("tests", "tests_hash", tests_hash(kata)),
+        )
+        if results.get(key) != now
+    ]
+
+
 def check_results(kata: Kata) -> tuple[list[str], list[str]]:
     """verify's view of a committed mutants.toml: (problems, notes)."""
     try:
@@ -1101,15 +1113,7 @@ def check_results(kata: Kata) -> tuple[list[str], list[str]]:
         for s in unexplained(results)
     ]
     notes = []
-    stale = [
-        what
-        for what, key, now in (
-            ("solution", "solution_hash", solution_hash(kata)),
-            ("tests", "tests_hash", tests_hash(kata)),
-        )
-        if results.get(key) != now
-    ]
-    if stale:
+    if stale := stale_parts(kata, results):
         notes.append(
             f"{RESULTS} was computed for other {' and '.join(stale)}: "
             f"rerun `python -m graders mutate katas/{kata.rel}`"
@@ -1508,11 +1512,7 @@ def is_current(kata: Kata) -> bool:
         results = read_results(kata)
     except tomllib.TOMLDecodeError:
         return False
-    return (
-        results is not None
-        and results.get("solution_hash") == solution_hash(kata)
-        and results.get("tests_hash") == tests_hash(kata)
-    )
+    return results is not None and not stale_parts(kata, results)
 
 
 def main(
