@@ -1203,7 +1203,8 @@ class _Cache:
 
 
 def _seed_from_results(run: KataRun, cache: _Cache) -> None:
-    """Outcomes already known: in the local cache, or in a mutants.toml computed for these very files."""
+    """Outcomes already known: in the local cache, or the survivors of a mutants.toml computed for these very
+    files (it records only survivors: which test kills each other mutant is the local cache's business)."""
     try:
         results = read_results(run.kata) or {}
     except tomllib.TOMLDecodeError:
@@ -1212,8 +1213,6 @@ def _seed_from_results(run: KataRun, cache: _Cache) -> None:
     if results.get("solution_hash") == run.solution_hash and results.get("tests_hash") == run.tests_hash:
         for entry in results.get("survivor", []):
             committed[entry.get("id", "")] = Outcome("survived", str(entry.get("passed", "")))
-        for ident, entry in results.get("killed_by", {}).items():
-            committed[ident] = Outcome("killed", str(entry.get("test", "")))
     for mutant in run.mutants:
         known = cache.data["mutants"].get(run.key(mutant))
         if known:
@@ -1398,7 +1397,9 @@ def _baselines(root: Path, runs: list[KataRun], cache: _Cache, tmp: Path, worker
 
 
 def write_results(run: KataRun) -> Path:
-    """solutions/<topic>/<kata>/mutants.toml: hashes, counts, every survivor with its diff, the killed ones."""
+    """solutions/<topic>/<kata>/mutants.toml: hashes, counts, every survivor with its diff and its reason.
+
+    The killed mutants are counted, not listed: what a reviewer reads is what the tests let through."""
     kata = run.kata
     path = kata.solution_dir / RESULTS
     try:
@@ -1413,10 +1414,8 @@ def write_results(run: KataRun) -> Path:
     }
     killed = [m for m in run.mutants if run.outcomes.get(m.id, Outcome("")).status == "killed"]
     lines = [
-        f"# Mutation testing of solutions/{kata.rel} against katas/{kata.rel}: written by",
-        f"# `python -m graders mutate katas/{kata.rel}` (see graders/mutate.py). Each survivor needs a stronger",
-        "# test, or a one-line reason under [equivalent] why no correct test can tell it from the solution:",
-        '#   "<id>" = "<reason>". verify fails on an unexplained survivor and notes stale hashes.',
+        f"# Written by `python -m graders mutate katas/{kata.rel}`. Each survivor needs a stronger test or a",
+        '# reason under [equivalent]: "<id>" = "<why no correct test can tell it from the solution>".',
         "",
         f"solution_hash = {_toml_str(run.solution_hash)}",
         f"tests_hash = {_toml_str(run.tests_hash)}",
@@ -1431,7 +1430,6 @@ def write_results(run: KataRun) -> Path:
         "",
     ]
     for mutant in survivors:
-        label = f"solutions/{kata.rel}/{mutant.file}"
         lines += [
             "[[survivor]]",
             f"id = {_toml_str(mutant.id)}",
@@ -1439,17 +1437,10 @@ def write_results(run: KataRun) -> Path:
             f"line = {mutant.line}",
             f"operator = {_toml_str(mutant.operator)}",
             f"passed = {_toml_str(run.outcomes[mutant.id].by)}",
-            f"diff = {_toml_multiline(mutant.diff(run.original[mutant.file], label))}",
+            f"diff = {_toml_multiline(mutant.diff(run.original[mutant.file], mutant.file))}",
             "",
         ]
-    lines.append("[killed_by]")
-    for mutant in killed:
-        by = run.outcomes[mutant.id].by
-        lines.append(
-            f"{_toml_str(mutant.id)} = {{ file = {_toml_str(mutant.file)}, line = {mutant.line}, "
-            f"operator = {_toml_str(mutant.operator)}, test = {_toml_str(by)} }}"
-        )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
     return path
 
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from graders.catalog import Kata
 
 PATCH = ".patch"
-CONTEXT = 3  # lines of context around each change, as `diff -u`
+CONTEXT = 1  # lines of context around each change: enough to place a hunk and read the mistake
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 OnStale = Callable[[str, "Hunk"], None]  # called with the file and each hunk that no longer applies
 NOTE = re.compile(r"Near miss:\s*(?P<note>.+)", re.DOTALL)
