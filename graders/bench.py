@@ -8,12 +8,18 @@ Two figures per kata, both wall seconds on this machine:
 - **alone**: the kata in its own pytest process, as `pytest katas/<topic>/<kata>` or `katas check` runs it,
   imports included. Its floor is the topic's import cost, printed below the table.
 
+With `--classroom`, a third figure per topic and one for all of them: **the Classroom path**, the grade step
+of the generated workflow (`.github/workflows/classroom.yml`) run locally the way the action runs it, from a
+clone of the committed template and a submission whose learner files are the implementation's. It is shown as
+a ratio to the topic run (the install step, already done here, is not counted).
+
 Budgets come from each topic's `topic.toml`: `budget_median_s` and `budget_max_s` bound the in-topic-run
 figures, `budget_topic_s` the whole topic run.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -43,6 +49,7 @@ def bench(
     *,
     impl: str = "solutions",
     alone: bool = True,
+    classroom: bool = False,
     echo: Callable[[str], None] = print,
 ) -> bool:
     """Print one table per topic; True when every topic is within its budgets."""
@@ -50,14 +57,78 @@ def bench(
     for kata in katas:
         topics.setdefault(kata.topic, []).append(kata)
     within = True
+    topic_runs = 0.0
     for topic, members in topics.items():
-        within &= _bench_topic(root, topic, members, impl=impl, alone=alone, echo=echo)
+        ok, wall = _bench_topic(root, topic, members, impl=impl, alone=alone, classroom=classroom, echo=echo)
+        within &= ok
+        topic_runs += wall
+    if classroom and len(topics) > 1:
+        path = classroom_path(root, list(topics), [k for ks in topics.values() for k in ks], impl)
+        echo(
+            f"\nall {len(topics)} topics: the Classroom path took {path.wall_s:.1f} s "
+            f"({path.wall_s / topic_runs:.2f} × the {topic_runs:.1f} s of the topic runs); {path.summary}"
+        )
     return within
 
 
+@dataclass
+class ClassroomPath:
+    wall_s: float
+    summary: str  # the grader's last line: points, katas solved
+
+
+def classroom_path(root: Path, topics: list[str], katas: list[Kata], impl: str) -> ClassroomPath:
+    """The generated workflow's grade step for `topics`, run as the action runs it: `bash -e -c <run>` in the
+    template's checkout beside the submission's, with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY set."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from graders.classroom import generate
+
+    with tempfile.TemporaryDirectory(prefix="katas-bench-") as tmp:
+        work = Path(tmp)
+        template, submission = work / "template", work / "submission"
+        for target in (template, submission):
+            subprocess.run(["git", "clone", "-q", str(root), str(target)], check=True)
+        source = root / "solutions" if impl == "solutions" else Path(impl).resolve()
+        for kata in katas:
+            for name in kata.learner_files:
+                if (source / kata.rel / name).is_file():
+                    shutil.copy2(source / kata.rel / name, submission / "katas" / kata.rel / name)
+        steps = yaml.safe_load(generate(template, topics))["jobs"]["run-autograding-tests"]["steps"]
+        step = next(s for s in steps if s.get("id") == "grade")
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "GITHUB_OUTPUT": str(work / "output"),
+            "GITHUB_STEP_SUMMARY": str(work / "summary.md"),
+        }
+        start = time.perf_counter()
+        done = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=work / step["working-directory"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - start
+    last = (done.stdout.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+    return ClassroomPath(wall, last if done.returncode == 0 else f"FAILED ({last}) {done.stderr[-500:]}")
+
+
 def _bench_topic(
-    root: Path, topic: str, members: list[Kata], *, impl: str, alone: bool, echo: Callable[[str], None]
-) -> bool:
+    root: Path,
+    topic: str,
+    members: list[Kata],
+    *,
+    impl: str,
+    alone: bool,
+    classroom: bool,
+    echo: Callable[[str], None],
+) -> tuple[bool, float]:
     meta = topic_meta(root, topic)
     start = time.perf_counter()
     report = run_pytest(root, [k.dir for k in members], impl=impl)
@@ -121,7 +192,13 @@ def _bench_topic(
             f"{topic}, warm re-runs (katas watch): {quick} of {len(warmed)} within 1.5 × tests + 0.5 s"
             + (f"; {warm_note}" if warm_note else "")
         )
-    return ok
+    if classroom:
+        path = classroom_path(root, [topic], members, impl)
+        echo(
+            f"{topic}, the Classroom path: {path.wall_s:.1f} s ({path.wall_s / topic_wall:.2f} × the topic run); "
+            f"{path.summary}"
+        )
+    return ok, topic_wall
 
 
 def _timing(kata: Kata, report: RunReport, alone_s: float | None) -> KataTiming:

@@ -103,7 +103,9 @@ def _bench(root: Path, args: argparse.Namespace) -> int:
         bench_postgres()
         if not args.paths:
             return 0
-    within = bench(root, select(root, args.paths), impl=args.impl, alone=not args.no_alone)
+    within = bench(
+        root, select(root, args.paths), impl=args.impl, alone=not args.no_alone, classroom=args.classroom
+    )
     return 0 if within or not args.strict else 1
 
 
@@ -351,6 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--postgres", action="store_true", help="also time the PostgreSQL fixture's server start"
+    )
+    bench.add_argument(
+        "--classroom",
+        action="store_true",
+        help="also time the Classroom workflow's grade step, run locally (committed files only)",
     )
     for name, func, help_ in (
         ("classroom", _classroom, "generate .github/workflows/classroom.yml"),

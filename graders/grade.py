@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import canaries, sandbox, scan
-from graders.catalog import Kata
+from graders import canaries, lanes, sandbox, scan
+from graders.catalog import Kata, topic_meta
 from graders.diagnose import diagnose
 from graders.runner import TestResult, run_pytest
 from graders.staging import Findings, TrustedTree, compare, read_hidden, stage
@@ -48,6 +48,22 @@ class KataGrade:
     flags: list[str] = field(default_factory=list)  # for the instructor: what the static scan saw
     notes: list[str] = field(default_factory=list)  # learner files not taken, extra files ignored
     hint: str = ""  # a known mistake recognised from the failures (graders.diagnose)
+
+    def to_dict(self) -> dict:
+        """What a grading lane sends back (graders.lanes); `from_dict` reads it."""
+        return {
+            "kata": self.kata.rel,
+            "results": [r.to_dict() for r in self.results],
+            **{
+                name: getattr(self, name)
+                for name in ("hidden", "hidden_passed", "tampered", "flags", "notes", "hint")
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, katas: dict[str, Kata]) -> KataGrade:
+        fields = {k: v for k, v in data.items() if k not in ("kata", "results")}
+        return cls(katas[data["kata"]], [TestResult(**r) for r in data["results"]], **fields)
 
     @property
     def counted(self) -> list[TestResult]:
@@ -162,37 +178,76 @@ def grade_run(
     for line in findings.repository:
         echo(f"integrity: {line} (ignored: graded runs use the template's files)")
     sub = Submission(trusted, folder, impl_dir)
-    # Forked runs from a grader that imported each topic's packages once (graders.warm); cold where it can't.
-    warm_parent = Warm(root) if warm and jobs == 1 else None
     sandbox.become_subreaper()
     lock = threading.Lock()
     by_rel: dict[str, KataGrade] = {}
 
-    def one(kata: Kata, first_pass: bool) -> None:
-        if warm_parent is not None:
-            warm_parent.preload(kata.topic)
-        result = _grade_kata(kata, sub, findings, hidden.get(kata.rel, {}), deadline, first_pass, warm_parent)
-        if result is None:
-            return  # no time left for a second pass: the first pass's result stands
+    def record(result: KataGrade, first_pass: bool) -> None:
         with lock:
-            by_rel[kata.rel] = result
+            by_rel[result.kata.rel] = result
             echo(_line(result) + ("" if first_pass else "  (second pass, full timeouts)"))
             if on_graded is not None:
                 on_graded(result)
 
-    def each(chosen: list[Kata], first_pass: bool) -> None:
-        if jobs > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                list(pool.map(lambda k: one(k, first_pass), chosen))
-        else:
-            for kata in chosen:
-                one(kata, first_pass)
+    def passes(chosen: list[Kata], workers: int, warm_parent: Warm | None, report) -> None:
+        graded: dict[str, KataGrade] = {}
+
+        def one(kata: Kata, first_pass: bool) -> None:
+            if warm_parent is not None:
+                warm_parent.preload(kata.topic)
+            result = _grade_kata(
+                kata, sub, findings, hidden.get(kata.rel, {}), deadline, first_pass, warm_parent
+            )
+            if result is None:
+                return  # no time left for a second pass: the first pass's result stands
+            graded[kata.rel] = result
+            report(result, first_pass)
+
+        def each(some: list[Kata], first_pass: bool) -> None:
+            if workers > 1:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    list(pool.map(lambda k: one(k, first_pass), some))
+            else:
+                for kata in some:
+                    one(kata, first_pass)
+
+        # First pass: short test timeouts, so every working kata is credited early whatever else hangs.
+        each(chosen, True)
+        # Second pass: the katas that timed out get their full timeouts while the deadline allows.
+        each([k for k in chosen if graded[k.rel].status == "timeout" and graded[k.rel].results], False)
 
     with sandbox.graceful_termination() as signals:
-        # First pass: short test timeouts, so every working kata is credited early whatever else hangs.
-        each(katas, True)
-        # Second pass: the katas that timed out get their full timeouts while the deadline allows.
-        each([k for k in katas if by_rel[k.rel].status == "timeout" and by_rel[k.rel].results], False)
+        if warm and lanes.usable(jobs):
+            # One forked grader per topic, `jobs` at a time, each the warm parent of its katas' runs.
+            by_kata = {k.rel: k for k in katas}
+            topics: dict[str, list[Kata]] = {}
+            for kata in katas:
+                topics.setdefault(kata.topic, []).append(kata)
+
+            def lane(part: list[Kata], send, private_fd: int) -> None:
+                parent = Warm(root, private_fds=(private_fd,))
+                passes(part, 1, parent, lambda g, first: send({"grade": g.to_dict(), "first_pass": first}))
+
+            def received(message: dict) -> None:
+                record(KataGrade.from_dict(message["grade"], by_kata), message["first_pass"])
+
+            def ended(part: list[Kata], why: str) -> None:
+                for kata in part:
+                    if kata.rel not in by_rel:
+                        lost = (
+                            f"not graded: the grading lane of {kata.topic} ended early ({why or 'no report'})"
+                        )
+                        outcome = "timeout" if sandbox.stopping() else "error"
+                        record(
+                            KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, outcome, lost)]), True
+                        )
+
+            heaviest = sorted(topics.values(), key=lambda ks: -_weight(root, ks))
+            lanes.run(lanes.plan(heaviest, jobs), jobs, lane, received, ended)
+        else:
+            # Forked runs from a grader that imported each topic's packages once (graders.warm), cold where it
+            # can't; threads (jobs > 1 without fork) run cold.
+            passes(katas, jobs, Warm(root) if warm and jobs == 1 else None, record)
         sandbox.reap_orphans()
     grades = [by_rel[k.rel] for k in katas]
     total = sum(g.score for g in grades)
@@ -202,6 +257,11 @@ def grade_run(
         f"katas solved; {time.monotonic() - started:.0f} s"
     )
     return GradeRun(grades, findings, trusted.origin, time.monotonic() - started, bool(signals))
+
+
+def _weight(root: Path, katas: list[Kata]) -> float:
+    """A topic's expected grading time, to start the longest lanes first: its katas times its median budget."""
+    return len(katas) * float(topic_meta(root, katas[0].topic).get("budget_median_s", 3))
 
 
 def _impl_dir(root: Path, impl: str | None) -> Path | None:

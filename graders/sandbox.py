@@ -23,6 +23,7 @@ from collections.abc import Callable
 # 8 GiB leaves them room while stopping a learner's runaway allocation before it takes the machine down.
 MEMORY_LIMIT_MB = int(os.environ.get("KATAS_MEMORY_LIMIT_MB", "8192"))
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_DUMPABLE = 4
 
 _lock = threading.Lock()
 _running: dict[int, subprocess.Popen] = {}
@@ -49,6 +50,19 @@ def become_subreaper() -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def protect_process() -> bool:
+    """Make this process not dumpable (Linux only): other processes of the same user, a learner's code among
+    them, can then neither open its /proc/<pid>/fd and /proc/<pid>/mem nor attach to it. Its forked children
+    inherit it; a child that execs a program gets the usual setting back."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
 

@@ -84,9 +84,11 @@ class ForkedProcess:
 class Warm:
     """This process, with the packages of some topics imported, as the parent of forked pytest runs."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, private_fds: tuple[int, ...] = ()):
         self.root = root
         self.topics: set[str] = set()
+        # This process's own descriptors (a grading lane's pipe), closed in every child: see graders.lanes.
+        self.private_fds = private_fds
         self.note = "" if hasattr(os, "fork") else "cold runs: this platform cannot fork"
 
     @property
@@ -128,6 +130,9 @@ class Warm:
         code = 3
         try:  # the child: never returns into the parent's code
             os.setsid()
+            for fd in self.private_fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
             if preexec is not None:
                 preexec()
             out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -27,6 +29,7 @@ from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, Mini
 pytestmark = pytest.mark.timeout(300)
 HONEST_KATAS = ("e01_honest", "q06_honest_late")
 SECRET = "hidden-secret-7f3a"
+NOBODY = 65534
 
 FORGE_REPORTS = """
     from _pytest.reports import TestReport
@@ -155,8 +158,6 @@ def _template(folder: Path, names: list[str]) -> MiniRepo:
         template.add_kata(
             f"python_pandas/{name}", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS, timeout=timeout
         )
-    import shutil
-
     shutil.copytree(
         REPO / "graders", folder / "graders", ignore=shutil.ignore_patterns("__pycache__", "tests")
     )
@@ -385,3 +386,95 @@ def test_the_generated_workflow_grades_a_hostile_fork_to_its_honest_total(tmp_pa
     html = MarkdownIt("commonmark").enable("table").render(summary.read_text())
     assert html.count("<tr>") == 1 + len(names), "a header row and one row per kata"
     assert "<td><code>python_pandas/e01_honest</code></td>" in html
+
+
+FORGES_LANE_REPORT = """
+    import json
+    import os
+    import stat
+    from pathlib import Path
+
+    forged = json.dumps({{"grade": {{"kata": "python_pandas/e02_forges_lane_report", "results": [
+        {{"nodeid": "katas/python_pandas/e02_forges_lane_report/test_demo.py::test_forged",
+         "kata": "python_pandas/e02_forges_lane_report", "outcome": "passed"}}]}}, "first_pass": True}}) + "\\n"
+    routes = []
+    for fd in range(3, 1024):  # a pipe inherited from the lane
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, forged.encode())
+                routes.append(f"fd {{fd}}")
+        except OSError:
+            pass
+    try:  # the lane's descriptors through /proc
+        for path in Path(f"/proc/{{os.getppid()}}/fd").iterdir():
+            try:
+                with open(path, "w") as handle:
+                    handle.write(forged)
+                routes.append(str(path))
+            except OSError:
+                pass
+    except OSError:
+        pass
+    Path({probe!r}).write_text("\\n".join(routes))
+
+    def add(a, b):
+        raise NotImplementedError
+    """
+KILLS_ITS_LANE = """
+    import os
+    import signal
+
+    os.kill(os.getppid(), signal.SIGKILL)
+
+    def add(a, b):
+        return a + b
+    """
+
+
+def test_grading_lanes_keep_their_reports_out_of_a_katas_reach(tmp_path):
+    """`--jobs 2` grades in forked lanes (graders.lanes): a kata can neither write its lane's report pipe (it is
+    closed in the kata's process, and /proc/<lane>/fd is closed to it) nor gain by killing its lane."""
+    names = ["e01_honest", "e02_forges_lane_report", "e03_kills_its_lane", "e04_honest", "q01_honest_late"]
+    # Run as a user without privileges, as learners' code runs: root may open any process's descriptors.
+    as_root = os.geteuid() == 0
+    if as_root:
+        tmp_path = Path(tempfile.mkdtemp(prefix="katas-lanes-", dir="/tmp"))
+    template = _template(tmp_path / "template", names)
+    fork = tmp_path / "submission"
+    subprocess.run(["git", "clone", "-q", str(template.root), str(fork)], check=True, capture_output=True)
+    kata = fork / "katas" / "python_pandas"
+    probe = tmp_path / "routes.txt"
+    for name in ("e01_honest", "e04_honest", "q01_honest_late"):
+        _write(kata / name / "demo.py", ADD_SOLUTION)
+    _write(kata / "e02_forges_lane_report/demo.py", FORGES_LANE_REPORT.format(probe=str(probe)))
+    _write(kata / "e03_kills_its_lane/demo.py", KILLS_ITS_LANE)
+    out = tmp_path / "grade.json"
+    (tmp_path / "tmp").mkdir()
+    if as_root:
+        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(tmp_path)], check=True)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "graders", "grade", "python_pandas", "--template", ".", "--submission",
+             str(fork), "--jobs", "2", "--json", str(out)],
+            cwd=template.root, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "TMPDIR": str(tmp_path / "tmp"), "HOME": str(tmp_path)},
+            user=NOBODY if as_root else None, group=NOBODY if as_root else None,
+        )  # fmt: skip
+        _check_lanes(result, out, probe)
+    finally:
+        if as_root:
+            shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _check_lanes(result: subprocess.CompletedProcess, out: Path, probe: Path) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert probe.is_file() and probe.read_text() == "", (
+        f"a kata reached its lane's report: {probe.read_text()}"
+    )
+    tests = {t["name"].split("/")[1]: t for t in json.loads(out.read_text())["tests"]}
+    scores = {name: t["score"] for name, t in tests.items()}
+    # Lanes are the katas round-robin: e01, e03, q01 in one, e02, e04 in the other. e03 kills the first lane.
+    assert scores == {"e01_honest": 10, "e02_forges_lane_report": 0, "e03_kills_its_lane": 0,
+                      "e04_honest": 10, "q01_honest_late": 0}  # fmt: skip
+    for name in ("e03_kills_its_lane", "q01_honest_late"):
+        assert "lane of python_pandas ended early (killed by signal 9)" in tests[name]["message"]
