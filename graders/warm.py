@@ -33,8 +33,15 @@ HASH_SEED = {"PYTHONHASHSEED": "0"}
 # Packages that read their configuration when imported (Airflow reads AIRFLOW_HOME, kaggle looks for
 # credentials and prints about them): the test run's fixtures must set it first, so they are never imported ahead.
 NOT_PRELOADED = frozenset({"airflow", "kaggle"})
-# Imported with a topic's packages when present: what their first use would import anyway.
-_COMPANIONS = {"tensorflow": ("keras",), "torch": ("torch.nn", "torch.optim"), "sklearn": ("sklearn.base",)}
+# Imported with a topic's packages: what their first use imports anyway, paid once here instead of in every run.
+# torch._dynamo (with sympy, about 1 s) comes with the first optimizer.step(); Hypothesis (0.7 s) with the first
+# test that draws examples. Imports only: nothing here starts a thread, which would not survive the fork.
+_COMPANIONS = {
+    "tensorflow": ("keras",),
+    "torch": ("torch.nn", "torch.optim", "torch._dynamo"),
+    "sklearn": ("sklearn.base",),
+}
+_FOR_EVERY_TOPIC = ("hypothesis",)
 
 
 def hash_seed_pinned() -> bool:
@@ -109,6 +116,9 @@ class Warm:
                 self.note = f"cold runs: importing {name} failed ({type(exc).__name__})"
                 return
         importlib.import_module("pytest")
+        for name in _FOR_EVERY_TOPIC:
+            with contextlib.suppress(ImportError):  # a time saver only: runs are warm without it
+                importlib.import_module(name)
         self.topics.add(topic)
 
     def spawn(
