@@ -2,7 +2,7 @@
 
 pytest_plugins = [
     "graders.plugin",
-    "graders.fixtures.s3",
-    "graders.fixtures.postgres",
-    "graders.fixtures.airflow",
+    "graders.kit.fixtures.s3",
+    "graders.kit.fixtures.postgres",
+    "graders.kit.fixtures.airflow",
 ]

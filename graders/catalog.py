@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graders.nearmiss import NearMiss
+    from graders.dev.nearmiss import NearMiss
 
 TOPICS = (
     "python_pandas",
@@ -49,7 +49,9 @@ KATA_KEYS = {
     "provided": Key(
         list, False, "other files of the kata folder its tests use (app.py a Dockerfile packages...)"
     ),
-    "contract": Key(str, False, "the OpenAPI file a web kata's fuzz test holds the app to (graders.fuzz)"),
+    "contract": Key(
+        str, False, "the OpenAPI file a web kata's fuzz test holds the app to (graders.kit.fuzz)"
+    ),
     "timeout": Key((int, float), False, "seconds per test when the default (60) is not right"),
     "hints": Key(list, True, "two or three, from gentle to nearly the answer (`katas hint`)"),
 }
@@ -126,8 +128,8 @@ class Kata:
 
     def near_misses(self) -> list[NearMiss]:
         """The known mistakes, by name: `near_miss.files()` gives their text, `near_miss.write_runnable(base)`
-        a runnable copy of the solution with the mistake in it (graders.nearmiss)."""
-        from graders.nearmiss import listed
+        a runnable copy of the solution with the mistake in it (graders.dev.nearmiss)."""
+        from graders.dev.nearmiss import listed
 
         return listed(self)
 

@@ -11,14 +11,14 @@ from graders.impl import LearnerFileMissing
 
 
 def _verify(root: Path, args: argparse.Namespace) -> int:
-    from graders.verify import verify
+    from graders.dev.verify import verify
 
     verdicts = verify(root, select(root, args.paths), jobs=args.jobs)
     return 1 if any(v.problems for v in verdicts) else 0
 
 
 def _mutate(root: Path, args: argparse.Namespace) -> int:
-    from graders.mutate import main
+    from graders.dev.mutate import main
 
     return main(root, args.paths, args.jobs, args.max_mutants, stale_only=args.stale)
 
@@ -29,10 +29,10 @@ def _grade(root: Path, args: argparse.Namespace) -> int:
     # The grader is the warm parent of each kata's run: started again with string hashing pinned, before it
     # reads anything, so its children print sets as diagnoses.toml recorded them (graders.diagnose).
     pin_hash_seed()
-    from graders import report
-    from graders.grade import grade_run
+    from graders.grading import report
+    from graders.grading.grade import grade_run
+    from graders.grading.staging import TrustedTree
     from graders.manifest import changed_protected
-    from graders.staging import TrustedTree
 
     template = Path(args.template).resolve() if args.template else None
     if template is not None:
@@ -68,7 +68,7 @@ def _grade(root: Path, args: argparse.Namespace) -> int:
 
 
 def _classroom(root: Path, args: argparse.Namespace) -> int:
-    from graders.classroom import write_workflow
+    from graders.dev.classroom import write_workflow
 
     path = write_workflow(root, args.topics or None, template=args.template_repo, ref=args.template_ref)
     print(f"wrote {path.relative_to(root)}")
@@ -76,7 +76,7 @@ def _classroom(root: Path, args: argparse.Namespace) -> int:
 
 
 def _export_template(root: Path, args: argparse.Namespace) -> int:
-    from graders.classroom import export_template
+    from graders.dev.classroom import export_template
 
     out = Path(args.out).resolve()
     if out.exists() and any(out.iterdir()):
@@ -95,10 +95,10 @@ def _export_template(root: Path, args: argparse.Namespace) -> int:
 
 
 def _bench(root: Path, args: argparse.Namespace) -> int:
-    from graders.bench import bench
+    from graders.dev.bench import bench
 
     if args.postgres:
-        from graders.bench import bench_postgres
+        from graders.dev.bench import bench_postgres
 
         bench_postgres()
         if not args.paths:
@@ -117,7 +117,7 @@ def _manifest(root: Path, args: argparse.Namespace) -> int:  # noqa: ARG001
 
 
 def _grade_class(root: Path, args: argparse.Namespace) -> int:
-    from graders import classgrade
+    from graders.grading import classgrade
 
     out = Path(args.out).resolve()
     if args.merge:
@@ -157,13 +157,13 @@ def _diagnoses(root: Path, args: argparse.Namespace) -> int:
 
 
 def _dev_lint(root: Path, args: argparse.Namespace) -> int:
-    from graders.lint import main
+    from graders.dev.lint import main
 
     return main(root, args.paths, fix=args.fix, source_from_readme=args.source_from_readme)
 
 
 def _dev_near_miss(root: Path, args: argparse.Namespace) -> int:
-    from graders import nearmiss
+    from graders.dev import nearmiss
 
     if args.action in ("new", "edit"):
         if not (args.kata and args.name):
@@ -185,7 +185,7 @@ def _dev_near_miss(root: Path, args: argparse.Namespace) -> int:
 
 
 def _dev_new(root: Path, args: argparse.Namespace) -> int:
-    from graders.scaffold import new_kata
+    from graders.dev.scaffold import new_kata
 
     new_kata(root, args.kata)
     return 0
@@ -199,7 +199,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _publish_solutions(root: Path, args: argparse.Namespace) -> int:
-    from graders.student import publish_solutions
+    from graders.learner.student import publish_solutions
 
     commit, files = publish_solutions(root, args.topics, args.to, base=args.base, branch=args.branch)
     print(
@@ -209,8 +209,8 @@ def _publish_solutions(root: Path, args: argparse.Namespace) -> int:
 
 
 def _solutions_branch(root: Path, args: argparse.Namespace) -> int:
-    from graders.gitops import solutions_branch
-    from graders.loop import UserError
+    from graders.learner.gitops import solutions_branch
+    from graders.learner.loop import UserError
 
     if not (root / "solutions").is_dir():
         raise UserError(
@@ -227,7 +227,7 @@ def _solutions_branch(root: Path, args: argparse.Namespace) -> int:
 
 def _loop(name: str):
     def run(root: Path, args: argparse.Namespace) -> int:
-        from graders import loop
+        from graders.learner import loop
 
         if name == "list":
             return loop.cmd_list(root, args.topics)
@@ -488,8 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["list", *(argv or [])])
-    from graders.gitops import GitError
-    from graders.loop import UserError
+    from graders.learner.gitops import GitError
+    from graders.learner.loop import UserError
 
     try:
         return args.func(find_root(), args)

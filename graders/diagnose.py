@@ -128,8 +128,8 @@ def generate(root: Path, katas: list[Kata], *, jobs: int = 2, echo=print) -> Non
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
+    from graders.dev.verify import _near_miss_round
     from graders.runner import run_pytest
-    from graders.verify import _near_miss_round
     from graders.warm import HASH_SEED
 
     rounds: list[tuple[int, dict[Kata, Path], str]] = []

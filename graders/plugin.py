@@ -9,7 +9,7 @@
 - `--katas-fail-fast`: after a kata's first failure, skip its remaining tests (verify's near-miss rounds).
 - Graded runs (`graders grade`): `--katas-test-timeout S` caps every test at S seconds (the first, fast pass),
   `--katas-stop-after-timeout` fails a kata's remaining tests at once after its first timeout, and the
-  grader's canary tests (graders.canaries) are planted in each kata's first test module.
+  grader's canary tests (graders.grading.canaries) are planted in each kata's first test module.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from graders import canaries as canary_tests
-from graders import offline
 from graders.catalog import kata_of_path, load_meta, topic_meta
+from graders.grading import canaries as canary_tests
 from graders.impl import KataFiles, resolve_impl_root
+from graders.kit import offline
 
 MESSAGE_LIMIT = 2000
 

@@ -94,7 +94,7 @@ class Warm:
     def __init__(self, root: Path, private_fds: tuple[int, ...] = ()):
         self.root = root
         self.topics: set[str] = set()
-        # This process's own descriptors (a grading lane's pipe), closed in every child: see graders.lanes.
+        # This process's own descriptors (a grading lane's pipe), closed in every child: see graders.grading.lanes.
         self.private_fds = private_fds
         self.note = "" if hasattr(os, "fork") else "cold runs: this platform cannot fork"
 

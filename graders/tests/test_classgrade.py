@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from graders import classgrade
 from graders.catalog import Kata
+from graders.grading import classgrade
 from graders.tests.conftest import ADD_SOLUTION
 from graders.tests.test_hostile import (
     DAEMON,
@@ -310,7 +310,7 @@ def test_merge_joins_shards(klass, tmp_path):
 
 
 def test_a_report_merged_from_both_isolations_names_each(klass):
-    from graders.classreport import render_html, rows
+    from graders.grading.classreport import render_html, rows
 
     local = json.loads((klass["out"] / "submissions" / "ada_full.json").read_text())
     contained = {
@@ -504,7 +504,7 @@ def test_the_host_zeroes_what_it_saw_changed_whatever_the_report_says(tmp_path):
 
 def _engine_and_image() -> str | None:
     """Why the real-engine test cannot run here, or None."""
-    from graders.docker_engine import docker_available, why_unavailable
+    from graders.kit.docker_engine import docker_available, why_unavailable
 
     if not docker_available():
         return why_unavailable()

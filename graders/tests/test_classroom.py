@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from graders.catalog import all_katas, katas_in_topic
-from graders.classroom import WORKFLOW, export_template, generate, runner_id
+from graders.dev.classroom import WORKFLOW, export_template, generate, runner_id
 from graders.manifest import build
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, MiniRepo
 
@@ -58,7 +58,7 @@ def test_workflow_grades_each_kata_with_its_points_and_reports_them_all():
 
 def test_points_per_kata_reach_the_reporter(tmp_path):
     """Each kata's result, as the grade step writes it, is the reporter's runner result with the kata's points."""
-    from graders.grade import KataGrade, runner_result
+    from graders.grading.grade import KataGrade, runner_result
     from graders.runner import TestResult
 
     kata = katas_in_topic(REPO, "python_pandas")[0]
@@ -203,7 +203,7 @@ def test_student_template_has_no_solution_text(tmp_path):
     files = export_template(REPO, out, ["python_pandas"])
     assert not (out / "solutions").exists() and not any("near_misses" in f for f in files)
     assert not any(f.startswith("katas/") and not f.startswith("katas/python_pandas") for f in files)
-    assert "graders/titanic.py" not in files, "held-out labels only ship with the kaggle topic"
+    assert "graders/kit/titanic.py" not in files, "held-out labels only ship with the kaggle topic"
     exported = "\n".join(p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
     for kata in katas_in_topic(REPO, "python_pandas"):
         for name in kata.learner_files:

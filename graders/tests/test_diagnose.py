@@ -9,14 +9,14 @@ import textwrap
 import pytest
 
 from graders.catalog import all_katas
+from graders.dev.verify import _diagnoses_recognise_themselves, _near_miss_round, verify
 from graders.diagnose import FILE, ambiguous, diagnose, generate, load, signature, stale
-from graders.grade import grade
+from graders.grading.grade import grade
+from graders.grading.staging import TrustedTree
 from graders.runner import TestResult as Result
 from graders.runner import run_pytest
 from graders.screen import shape
-from graders.staging import TrustedTree
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, MiniRepo
-from graders.verify import _diagnoses_recognise_themselves, _near_miss_round, verify
 
 SIGNATURE = """
 inputs = "x"

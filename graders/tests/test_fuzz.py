@@ -1,4 +1,4 @@
-"""graders.fuzz: a contract-abiding app passes; a 500, an undocumented status, a body off the schema or a NaN in
+"""graders.kit.fuzz: a contract-abiding app passes; a 500, an undocumented status, a body off the schema or a NaN in
 an answer fails, with the request shown so it can be replayed."""
 
 import json
@@ -10,7 +10,7 @@ pytest.importorskip("schemathesis")
 flask = pytest.importorskip("flask")
 fastapi = pytest.importorskip("fastapi")
 
-from graders.fuzz import (  # noqa: E402  (after the skips)
+from graders.kit.fuzz import (  # noqa: E402  (after the skips)
     _python_bytes,
     document,
     fastapi_contract,

@@ -8,7 +8,7 @@ import pytest
 
 from graders import runner
 from graders.catalog import all_katas
-from graders.grade import classroom_json, grade
+from graders.grading.grade import classroom_json, grade
 from graders.tests.conftest import ADD_SOLUTION, ADD_TESTS, MiniRepo
 
 LOOPS = """

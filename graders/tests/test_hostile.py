@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graders.classroom import generate
+from graders.dev.classroom import generate
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, MiniRepo
 
 pytestmark = pytest.mark.timeout(300)
@@ -432,7 +432,7 @@ KILLS_ITS_LANE = """
 
 
 def test_grading_lanes_keep_their_reports_out_of_a_katas_reach(tmp_path):
-    """`--jobs 2` grades in forked lanes (graders.lanes): a kata can neither write its lane's report pipe (it is
+    """`--jobs 2` grades in forked lanes (graders.grading.lanes): a kata can neither write its lane's report pipe (it is
     closed in the kata's process, and /proc/<lane>/fd is closed to it) nor gain by killing its lane."""
     names = ["e01_honest", "e02_forges_lane_report", "e03_kills_its_lane", "e04_honest", "q01_honest_late"]
     # Run as a user without privileges, as learners' code runs: root may open any process's descriptors.

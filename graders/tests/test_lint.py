@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graders.catalog import all_katas, select
-from graders.lint import Problem, lint, repair
+from graders.dev.lint import Problem, lint, repair
 from graders.tests.conftest import REPO
 
 NOT_COPIED = shutil.ignore_patterns(

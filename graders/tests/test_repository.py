@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graders.catalog import TOPICS, all_katas, kata_of_path
-from graders.verify import check_static
+from graders.dev.verify import check_static
 
 REPO = Path(__file__).resolve().parents[2]
 KATA_NAME = re.compile(r"^(e0[1-5]|q0[1-9]|q10)_[a-z0-9_]+$")

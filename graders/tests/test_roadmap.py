@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graders.catalog import all_katas
-from graders.roadmap import expected_item, load, names_its_item, parse
+from graders.dev.roadmap import expected_item, load, names_its_item, parse
 from graders.tests.conftest import REPO
 
 ROADMAP = REPO.parent / "shared" / "roadmap.txt"
@@ -35,4 +35,4 @@ def test_a_wrong_label_is_caught():
 def test_the_committed_index_is_the_roadmaps():
     if not ROADMAP.is_file():
         pytest.skip("the roadmap text lies beside the repository only for maintainers and CI")
-    assert parse(ROADMAP.read_text(encoding="utf-8")) == load(), "run `python -m graders.roadmap`"
+    assert parse(ROADMAP.read_text(encoding="utf-8")) == load(), "run `python -m graders.dev.roadmap`"

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from graders import verify as verify_module
 from graders.catalog import select
-from graders.lint import lint
+from graders.dev import verify as verify_module
+from graders.dev.lint import lint
 from graders.tests.test_lint import copy_repo, graders
 
 NEW = "python_pandas/q10_memory_redux"

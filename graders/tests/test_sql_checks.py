@@ -1,10 +1,10 @@
-"""graders.sql_checks: the comparison policy is stated and the differing row is named."""
+"""graders.kit.sql_checks: the comparison policy is stated and the differing row is named."""
 
 from decimal import Decimal
 
 import pytest
 
-from graders.sql_checks import assert_rows_equal, node_types, plan_root, values_equal, walk
+from graders.kit.sql_checks import assert_rows_equal, node_types, plan_root, values_equal, walk
 
 
 def _message(callable_, *args, **kwargs) -> str:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.strategies import (
+from graders.kit.strategies import (
     ASCII_WHITESPACE,
     EDGE_INTS,
     FRAME_KINDS,

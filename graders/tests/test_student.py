@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.classroom import export_template
+from graders.dev.classroom import export_template
 from graders.tests.conftest import REPO
 
 TOPICS = ["python_pandas", "sklearn"]

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from graders.catalog import all_katas
+from graders.dev.verify import verify
 from graders.runner import run_pytest
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS
-from graders.verify import verify
 
 OFF_BY_ONE = """
     def add(a, b):
@@ -127,7 +127,7 @@ def test_network_beyond_loopback_is_refused_with_a_clear_message():
 
     import pytest
 
-    from graders.offline import OfflineError
+    from graders.kit.offline import OfflineError
 
     with (
         pytest.raises(OfflineError, match="katas run offline"),

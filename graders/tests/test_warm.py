@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from graders.catalog import TOPICS, all_katas
+from graders.dev.verify import verify
 from graders.diagnose import generate
 from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO
-from graders.verify import verify
 
 # One kata per topic (a light one where the first trains a network; an Airflow one, whose import must wait).
 SAMPLE = {topic: None for topic in TOPICS} | {
@@ -25,7 +25,7 @@ import json, sys, tempfile
 from pathlib import Path
 from graders.catalog import katas_in_topic
 from graders.runner import run_pytest
-from graders.verify import _near_miss_round
+from graders.dev.verify import _near_miss_round
 from graders.warm import Warm
 
 root = Path(sys.argv[1])

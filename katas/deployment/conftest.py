@@ -20,8 +20,8 @@ import time
 
 import pytest
 
-from graders import docker_engine
-from graders.offline import free_port
+from graders.kit import docker_engine
+from graders.kit.offline import free_port
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -29,7 +29,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     if not docker_engine.docker_available():
         pytest.skip(docker_engine.why_unavailable())
-    from graders import lint_tools
+    from graders.kit import lint_tools
 
     try:
         lint_tools.find_tool("docker")

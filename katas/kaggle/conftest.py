@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from graders import titanic
+from graders.kit import titanic
 
 
 class FakeApiError(Exception):

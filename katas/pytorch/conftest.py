@@ -51,7 +51,7 @@ def mnist_tensors():
 
     Images are float32 in [0, 1] shaped (N, 1, 28, 28); labels are int64. 4,000 train, 1,000 test.
     """
-    from graders.data import mnist_split
+    from graders.kit.data import mnist_split
 
     (x_train, y_train), (x_test, y_test) = mnist_split()
 

@@ -1,5 +1,5 @@
 """Fixtures shared by the SQL katas (the server and the fresh database per test come from
-graders/fixtures/postgres.py: `postgres_url`, `postgres_sqlalchemy_url`, `postgres_template`)."""
+graders/kit/fixtures/postgres.py: `postgres_url`, `postgres_sqlalchemy_url`, `postgres_template`)."""
 
 from __future__ import annotations
 

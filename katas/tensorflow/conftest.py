@@ -42,7 +42,7 @@ def mnist():
 
     Images are float32 in [0, 1] shaped (N, 28, 28); labels int64.
     """
-    from graders.data import mnist_split
+    from graders.kit.data import mnist_split
 
     (x_train, y_train), (x_test, y_test) = mnist_split()
     return (

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings
 
 REGIONS = np.array(["north", "south", "east", "west", "central"])
 

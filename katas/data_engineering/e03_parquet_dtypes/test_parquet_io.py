@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, texts
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, texts
 
 KINDS = ["view", "click", "buy"]
 DTYPES = {

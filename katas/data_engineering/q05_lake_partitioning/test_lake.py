@@ -12,7 +12,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from graders.checks import assert_frame_equal
+from graders.kit.checks import assert_frame_equal
 
 
 def make_batch(n: int, seed: int, first_id: int, days: int = 20) -> pd.DataFrame:

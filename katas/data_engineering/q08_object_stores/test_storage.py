@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graders.checks import assert_frame_equal
+from graders.kit.checks import assert_frame_equal
 
 
 class Store:

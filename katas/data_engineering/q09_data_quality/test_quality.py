@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 NAMES = [
     "row_count",

@@ -161,7 +161,7 @@ def test_random_garbage_never_gives_500(client):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_contract_lists(app_module, iris_model, kata):
-    from graders.fuzz import fuzz, kata_contract
+    from graders.kit.fuzz import fuzz, kata_contract
 
     app = app_module.create_app(iris_model)
     app.config["TESTING"] = False

@@ -155,7 +155,7 @@ def test_random_bodies_never_give_500(client):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_schema_lists(app_module, iris_model, kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     app = app_module.create_app(iris_model)
     contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your models

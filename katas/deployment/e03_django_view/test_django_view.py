@@ -190,7 +190,7 @@ def test_a_body_over_the_upload_limit_is_413_and_one_at_the_limit_is_served(clie
 def test_fuzzed_requests_get_only_the_answers_the_contract_lists(client, project, kata):
     from django.core.handlers.wsgi import WSGIHandler
 
-    from graders.fuzz import fuzz, kata_contract
+    from graders.kit.fuzz import fuzz, kata_contract
 
     # `client` has configured Django and pointed the settings at this module; fuzz its WSGI handler in-process.
     fuzz(

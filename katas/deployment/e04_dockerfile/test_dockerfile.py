@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graders import lint_tools
+from graders.kit import lint_tools
 
 HERE = Path(__file__).parent  # the service the image packages: app.py and requirements.txt
 

@@ -144,7 +144,7 @@ def test_get_predict_is_405(service):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_contract_lists(service, kata):
-    from graders.fuzz import fuzz, kata_contract
+    from graders.kit.fuzz import fuzz, kata_contract
 
     framework, client = service
     fuzz(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 SECRET = "SECRET-internal-risk-notes-7f3a"
 
@@ -310,7 +310,7 @@ def test_equal_timestamps_are_not_in_order(client):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_schema_lists(api, kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     app = api.create_app(_scorer)
     contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your models

@@ -95,10 +95,8 @@ def onnx_path(kata_module_serving, pipeline, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def kata_module_serving(request):
-    from graders.plugin import kata_files
-
-    return kata_files(request.config, request.path).module("serving")
+def kata_module_serving(kata_shared):
+    return kata_shared.module("serving")
 
 
 def test_onnx_file_has_a_float_batch_input(onnx_path):

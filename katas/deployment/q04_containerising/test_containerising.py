@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graders import lint_tools
+from graders.kit import lint_tools
 
 HERE = Path(__file__).parent  # the service: app.py and requirements.txt
 SLIM = r"python:3\.\d+(\.\d+)?-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?"

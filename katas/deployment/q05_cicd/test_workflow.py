@@ -6,7 +6,7 @@ import re
 import pytest
 import yaml
 
-from graders import lint_tools
+from graders.kit import lint_tools
 
 JOBS = ("test", "evaluate", "build", "deploy")
 

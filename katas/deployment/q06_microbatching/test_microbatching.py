@@ -398,7 +398,7 @@ def test_non_finite_features_are_422_not_500(batching, iris_model, virtual_time,
 
 
 def test_fuzzed_requests_get_only_the_answers_the_schema_lists(batching, iris_model, kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     app = batching.create_app(iris_model, max_batch_size=8, max_wait_s=0.001, max_queue=64)
     contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your code

@@ -246,7 +246,7 @@ def test_non_finite_features_are_422_not_500(setup, iris_model, literal):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_schema_lists(setup, iris_model, kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     app, _, _ = setup
     app.state.model = iris_model

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 ORIGINS = ["https://dashboard.example.org", "https://app.models.example.com", "http://localhost:3000"]
 
@@ -160,7 +160,7 @@ def test_numbers_out_of_range_are_422_not_500(case, features):
 
 
 def test_fuzzed_requests_get_only_the_answers_the_schema_lists(kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     allowed = ORIGINS[1]
     app = kata.module("app").create_app(allowed)

@@ -148,7 +148,7 @@ def test_numbers_out_of_range_are_422_not_500(client, features):
 
 
 def test_fuzzed_requests_with_a_valid_token_get_only_the_answers_the_schema_lists(kata):
-    from graders.fuzz import document, fastapi_contract, fuzz
+    from graders.kit.fuzz import document, fastapi_contract, fuzz
 
     app = kata.module("auth").create_app(SECRET)
     contract = fastapi_contract(app)  # FastAPI's own /openapi.json, built from your code

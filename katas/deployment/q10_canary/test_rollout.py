@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 USERS = [f"user-{i}" for i in range(10_000)]
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graders import titanic
-from graders.checks import assert_frame_equal
+from graders.kit import titanic
+from graders.kit.checks import assert_frame_equal
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_committed_data_matches_generator_and_loads(eda, kata):
     folder = kata.root / "katas" / "kaggle" / "data"
     for name, text in titanic.csv_text().items():
         assert (folder / name).read_text(encoding="utf-8") == text, (
-            f"katas/kaggle/data/{name} differs from graders.titanic: regenerate it with python -m graders.titanic"
+            f"katas/kaggle/data/{name} differs from graders.kit.titanic: regenerate it with python -m graders.kit.titanic"
         )
     train, test = eda.load_data(folder)
     expected_train, expected_test = titanic.load(folder)

@@ -1,14 +1,11 @@
 """Hidden-test style checks for kaggle/e03: features exact, submission valid, baseline beats the majority class."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from graders import titanic
-from graders.checks import assert_frame_equal
-from graders.plugin import kata_files
+from graders.kit import titanic
+from graders.kit.checks import assert_frame_equal
 
 
 @pytest.fixture
@@ -35,8 +32,8 @@ def test_baseline_features(baseline, titanic_frames, seed):
 
 
 @pytest.fixture(scope="module")
-def submitted(request, tmp_path_factory):
-    baseline = kata_files(request.config, Path(request.path)).module("baseline")
+def submitted(kata_shared, tmp_path_factory):
+    baseline = kata_shared.module("baseline")
     train, test, _ = titanic.generate()
     path = tmp_path_factory.mktemp("sub") / "submission.csv"
     model = baseline.fit_baseline(train)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graders import titanic
-from graders.checks import assert_frame_equal
+from graders.kit import titanic
+from graders.kit.checks import assert_frame_equal
 
 TITLES = {
     "Mr": "Mr",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.tree import DecisionTreeClassifier
 
-from graders import titanic
+from graders.kit import titanic
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy.stats import pearsonr
 
-from graders import titanic
-from graders.checks import assert_frame_equal
+from graders.kit import titanic
+from graders.kit.checks import assert_frame_equal
 
 
 @pytest.fixture

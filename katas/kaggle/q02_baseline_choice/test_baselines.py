@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graders import titanic
+from graders.kit import titanic
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import TargetEncoder
 
-from graders.checks import assert_frame_equal
+from graders.kit.checks import assert_frame_equal
 
 
 @pytest.fixture

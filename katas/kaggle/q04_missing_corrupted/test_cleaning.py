@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders import titanic
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, numbers
+from graders.kit import titanic
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, numbers
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graders import titanic
+from graders.kit import titanic
 
 
 @pytest.fixture

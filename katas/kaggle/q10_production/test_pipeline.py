@@ -4,7 +4,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import joblib
 import numpy as np
@@ -14,8 +13,7 @@ import sklearn
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from graders import titanic
-from graders.plugin import kata_files
+from graders.kit import titanic
 
 
 def _run(script, args, cwd):
@@ -29,9 +27,8 @@ def _run(script, args, cwd):
 
 
 @pytest.fixture(scope="module")
-def run(request, tmp_path_factory):
-    files = kata_files(request.config, Path(request.path))
-    script = files.path("pipeline.py")
+def run(kata_shared, tmp_path_factory):
+    script = kata_shared.path("pipeline.py")
     work = tmp_path_factory.mktemp("clean")
     titanic.write_csvs(work / "data")
     _run(script, ["train", "data", "model"], work)

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import CountingIterator, assert_typed_equal
-from graders.strategies import ASCII_WHITESPACE, UNICODE_WHITESPACE, kata_settings, numbers, texts, words
+from graders.kit.checks import CountingIterator, assert_typed_equal
+from graders.kit.strategies import ASCII_WHITESPACE, UNICODE_WHITESPACE, kata_settings, numbers, texts, words
 
 
 @pytest.fixture

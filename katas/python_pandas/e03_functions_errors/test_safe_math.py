@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_typed_equal
-from graders.strategies import kata_settings, numbers, texts, words
+from graders.kit.checks import assert_typed_equal
+from graders.kit.strategies import kata_settings, numbers, texts, words
 
 LEARNER = "safe_math.py"
 

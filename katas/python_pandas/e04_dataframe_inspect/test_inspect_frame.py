@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from hypothesis import given
 
-from graders.checks import assert_frame_equal, assert_typed_equal
-from graders.strategies import FRAME_KINDS, kata_settings, mixed_frames
+from graders.kit.checks import assert_frame_equal, assert_typed_equal
+from graders.kit.strategies import FRAME_KINDS, kata_settings, mixed_frames
 
 FIGURES = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
 TEXT = str(pd.Series(["a", None]).dtype)  # "str" in pandas 3, "object" in pandas 2

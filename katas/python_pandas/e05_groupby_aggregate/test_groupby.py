@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, sql_rows
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, sql_rows
 
 COLUMNS = ["department", "headcount", "total_salary", "mean_salary", "oldest", "remote_share"]
 

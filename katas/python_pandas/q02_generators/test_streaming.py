@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.checks import CountingIterator, assert_typed_equal
-from graders.strategies import kata_settings, numbers, words
+from graders.kit.checks import CountingIterator, assert_typed_equal
+from graders.kit.strategies import kata_settings, numbers, words
 
 LINES = 20_000
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.strategies import kata_settings, words
+from graders.kit.strategies import kata_settings, words
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.strategies import kata_settings, texts
+from graders.kit.strategies import kata_settings, texts
 
 
 @pytest.fixture

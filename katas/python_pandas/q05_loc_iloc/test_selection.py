@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, mixed_frames
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, mixed_frames
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, numbers
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, numbers
 
 BIG = 1_000_000
 SLICE = 10_000  # .apply is timed on this many rows and scaled to BIG

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from graders.checks import assert_frame_equal
-from graders.strategies import kata_settings, sql_rows
+from graders.kit.checks import assert_frame_equal
+from graders.kit.strategies import kata_settings, sql_rows
 
 ON = ["region", "year"]
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 SHAPES = [(5,), (4, 3), (2, 3, 7)]
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from graders.strategies import kata_settings, texts
+from graders.kit.strategies import kata_settings, texts
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from graders.checks import assert_frame_equal
+from graders.kit.checks import assert_frame_equal
 
 COLUMNS = ["order_id", "customer_name", "country", "amount"]
 

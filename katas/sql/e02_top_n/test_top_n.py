@@ -6,7 +6,7 @@ from itertools import groupby
 
 import pytest
 
-from graders.sql_checks import assert_rows_equal
+from graders.kit.sql_checks import assert_rows_equal
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from graders.sql_checks import explain, walk
+from graders.kit.sql_checks import explain, walk
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_typed_equal
-from graders.strategies import kata_settings
+from graders.kit.checks import assert_typed_equal
+from graders.kit.strategies import kata_settings
 
 KEYS = ["node_type", "relation", "depth", "loops", "actual_rows", "actual_time_ms"]
 QUERIES = {

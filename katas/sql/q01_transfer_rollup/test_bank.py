@@ -7,7 +7,7 @@ from collections import defaultdict
 import psycopg
 import pytest
 
-from graders.sql_checks import assert_rows_equal
+from graders.kit.sql_checks import assert_rows_equal
 
 
 @pytest.fixture

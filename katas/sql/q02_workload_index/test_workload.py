@@ -5,7 +5,7 @@ import datetime as dt
 import psycopg
 import pytest
 
-from graders.sql_checks import plan_root, walk
+from graders.kit.sql_checks import plan_root, walk
 
 QUERY = "SELECT id, kind, created_at FROM events WHERE user_id = %s AND created_at >= %s ORDER BY created_at LIMIT 20"
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_typed_equal
-from graders.sql_checks import walk
-from graders.strategies import kata_settings
+from graders.kit.checks import assert_typed_equal
+from graders.kit.sql_checks import walk
+from graders.kit.strategies import kata_settings
 
 QUERIES = {
     "expensive_filter": "SELECT count(*) FROM big WHERE md5(payload || 'salt') LIKE 'ab%'",

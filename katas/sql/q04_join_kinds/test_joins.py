@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.sql_checks import assert_rows_equal
-from graders.strategies import kata_settings, sql_rows
+from graders.kit.sql_checks import assert_rows_equal
+from graders.kit.strategies import kata_settings, sql_rows
 
 COLUMNS = ["left_id", "right_id", "lval", "rval"]
 KINDS = ["inner", "left", "right", "full"]

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from graders.sql_checks import assert_rows_equal
+from graders.kit.sql_checks import assert_rows_equal
 
 
 @pytest.fixture

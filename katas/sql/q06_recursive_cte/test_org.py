@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.checks import assert_typed_equal
-from graders.strategies import kata_settings
+from graders.kit.checks import assert_typed_equal
+from graders.kit.strategies import kata_settings
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from graders.sql_checks import assert_rows_equal, explain, walk
+from graders.kit.sql_checks import assert_rows_equal, explain, walk
 
 ROWS = 1_000_000
 Q1 = "SELECT count(*), avg(value) FROM readings WHERE recorded_at >= %s AND recorded_at < %s"

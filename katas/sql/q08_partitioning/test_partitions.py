@@ -6,7 +6,7 @@ import random
 import psycopg
 import pytest
 
-from graders.sql_checks import explain, walk
+from graders.kit.sql_checks import explain, walk
 
 
 @pytest.fixture

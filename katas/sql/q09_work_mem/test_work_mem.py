@@ -8,7 +8,7 @@ import re
 import psycopg
 import pytest
 
-from graders.sql_checks import plan_root, walk
+from graders.kit.sql_checks import plan_root, walk
 
 CUSTOMER_QUERY = "SELECT id, total FROM orders WHERE customer_id = %(customer)s"
 DAY_QUERY = "SELECT id, total FROM orders WHERE date(created_at) = %(day)s"

@@ -6,8 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from graders.data import write_mnist_npz
-from graders.plugin import kata_files
+from graders.kit.data import write_mnist_npz
 
 
 @pytest.fixture
@@ -106,9 +105,9 @@ def test_train_uses_its_epochs_and_batch_size(dnn, epochs, batch_size):
 
 
 @pytest.fixture(scope="module")
-def trained(request, tmp_path_factory):
+def trained(kata_shared, tmp_path_factory):
     """The learner's pipeline on the real 5,000-image sample: load, build, train with the defaults, evaluate."""
-    dnn = kata_files(request.config, Path(request.path)).module("mnist_dnn")
+    dnn = kata_shared.module("mnist_dnn")
     keras.utils.set_random_seed(0)
     path = write_mnist_npz(tmp_path_factory.mktemp("mnist") / "mnist.npz")
     (x_train, y_train), (x_test, y_test) = dnn.load_mnist(path)

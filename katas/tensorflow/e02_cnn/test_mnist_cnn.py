@@ -1,12 +1,8 @@
 """Hidden-test style checks for tensorflow/e02: layer output shapes, parameters, and accuracy on real digits."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
-
-from graders.plugin import kata_files
 
 
 @pytest.fixture
@@ -59,8 +55,8 @@ def test_outputs_probabilities_and_is_compiled(cnn):
 
 
 @pytest.fixture(scope="module")
-def trained(request, mnist):
-    cnn = kata_files(request.config, Path(request.path)).module("mnist_cnn")
+def trained(kata_shared, mnist):
+    cnn = kata_shared.module("mnist_cnn")
     keras.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test) = mnist
     model = cnn.build_cnn()

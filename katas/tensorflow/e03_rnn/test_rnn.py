@@ -1,12 +1,8 @@
 """Hidden-test style checks for tensorflow/e03: learnable sequence data, the RNN's shape, held-out accuracy."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
-
-from graders.plugin import kata_files
 
 EPOCHS, BATCH = 10, 128
 
@@ -85,8 +81,8 @@ def test_outputs_probabilities_and_is_compiled(rnn):
 
 
 @pytest.fixture(scope="module")
-def trained(request):
-    rnn = kata_files(request.config, Path(request.path)).module("rnn")
+def trained(kata_shared):
+    rnn = kata_shared.module("rnn")
     keras.utils.set_random_seed(0)
     x, y = rnn.make_sequences(2000, seed=0)
     x_test, y_test = rnn.make_sequences(500, seed=1)

@@ -1,13 +1,10 @@
 """Hidden-test style checks for tensorflow/e04: EarlyStopping's configuration, when it stops, which weights remain."""
 
 import inspect
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-
-from graders.plugin import kata_files
 
 MAX_EPOCHS = 40
 PATIENCE = 4  # not the default 3: fit_with_early_stopping must pass its patience on
@@ -52,9 +49,9 @@ def _wide_model():
 
 
 @pytest.fixture(scope="module")
-def run(request, overfit_data):
+def run(kata_shared, overfit_data):
     """A wide network on 120 digits with noisy labels: the validation loss falls, then rises."""
-    es = kata_files(request.config, Path(request.path)).module("early_stopping")
+    es = kata_shared.module("early_stopping")
     x_train, y_train, x_val, y_val = overfit_data
     model = _wide_model()
     history = es.fit_with_early_stopping(

@@ -4,14 +4,10 @@ with BatchNorm kept in inference mode the way that holds in Keras 3 (frozen Batc
 The base is built with weights=None at 32x32 pixels: no download, and fast.
 """
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from graders.plugin import kata_files
 
 SHAPE, CLASSES = (32, 32, 3), 3
 
@@ -22,8 +18,8 @@ def transfer(kata):
 
 
 @pytest.fixture(scope="module")
-def model(request):
-    transfer = kata_files(request.config, Path(request.path)).module("transfer")
+def model(kata_shared):
+    transfer = kata_shared.module("transfer")
     keras.utils.set_random_seed(0)
     return transfer.build_transfer_model(num_classes=CLASSES, input_shape=SHAPE, weights=None)
 
@@ -155,9 +151,9 @@ def test_a_training_step_moves_only_the_head(model):
 
 
 @pytest.fixture(scope="module")
-def unfrozen(request):
+def unfrozen(kata_shared):
     """One unfrozen model shared by the flag and learning-rate tests (the fit test builds its own)."""
-    return _unfrozen(kata_files(request.config, Path(request.path)).module("transfer"))
+    return _unfrozen(kata_shared.module("transfer"))
 
 
 def test_unfreezing_trains_the_base_except_batch_norm(unfrozen):

@@ -6,7 +6,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 KEYS = ("W1", "b1", "W2", "b2")
 

@@ -7,8 +7,6 @@ import keras
 import numpy as np
 import pytest
 
-from graders.plugin import kata_files
-
 MAX_EPOCHS = 60
 
 
@@ -60,9 +58,9 @@ def test_callbacks_are_configured(cbs, tmp_path, patience):
 
 
 @pytest.fixture(scope="module")
-def run(request, tmp_path_factory, overfit_data):
+def run(kata_shared, tmp_path_factory, overfit_data):
     """Fit an over-fitting model with the learner's callbacks."""
-    cbs = kata_files(request.config, Path(request.path)).module("callbacks")
+    cbs = kata_shared.module("callbacks")
     x_train, y_train, x_val, y_val = overfit_data
     folder = tmp_path_factory.mktemp("callbacks")
     keras.utils.set_random_seed(0)

@@ -5,21 +5,17 @@ called with training=False, the keras.io guide's recipe: in Keras 3 that does no
 training=True, so only BatchNorm layers with trainable = False keep it in inference mode.
 """
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from graders.plugin import kata_files
-
 SHAPE, CLASSES = (32, 32, 3), 4
 
 
 @pytest.fixture(scope="module")
-def ft(request):
-    return kata_files(request.config, Path(request.path)).module("fine_tune")
+def ft(kata_shared):
+    return kata_shared.module("fine_tune")
 
 
 def _build_transfer(loss="sparse_categorical_crossentropy"):

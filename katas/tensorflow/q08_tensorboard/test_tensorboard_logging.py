@@ -10,8 +10,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graders.plugin import kata_files
-from graders.strategies import kata_settings
+from graders.kit.strategies import kata_settings
 
 EPOCHS = 4  # not the default 3: `epochs` must be passed on
 TRAIN_ROWS, BATCH = 128, 32
@@ -111,8 +110,8 @@ def test_gap_is_val_loss_minus_loss_for_any_losses(tb, epochs):
 
 
 @pytest.fixture(scope="module")
-def run(request, tmp_path_factory):
-    tb = kata_files(request.config, Path(request.path)).module("tensorboard_logging")
+def run(kata_shared, tmp_path_factory):
+    tb = kata_shared.module("tensorboard_logging")
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(160, 6)).astype("float32")

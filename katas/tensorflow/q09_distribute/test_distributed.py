@@ -8,11 +8,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from graders.plugin import kata_files
 
 PROBE = r"""
 import importlib.util, json, os, sys
@@ -65,8 +62,8 @@ print("REPORT " + json.dumps(report))
 
 
 @pytest.fixture(scope="module")
-def report(request):
-    learner = kata_files(request.config, Path(request.path))
+def report(kata_shared):
+    learner = kata_shared
     path = learner.path("distributed.py")
     env = {
         **os.environ,

@@ -1,18 +1,14 @@
 """Hidden-test style checks for tensorflow/q10: SavedModel and TFLite exports predict what the Keras model does."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from graders.plugin import kata_files
-
 
 @pytest.fixture(scope="module")
-def export(request):
-    return kata_files(request.config, Path(request.path)).module("export")
+def export(kata_shared):
+    return kata_shared.module("export")
 
 
 @pytest.fixture(scope="module")

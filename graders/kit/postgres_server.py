@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from graders.offline import free_port
+from graders.kit.offline import free_port
 
 ENV_VAR = "KATAS_DATABASE_URL"
 DOCKER_IMAGE = "postgres:17.6-alpine"
@@ -100,7 +100,7 @@ def choose_backend() -> str:
     """Which backend a session on this machine will use (cheap: at most a 2 s Docker ping)."""
     if os.environ.get(ENV_VAR):
         return "env"
-    from graders.docker_engine import docker_available
+    from graders.kit.docker_engine import docker_available
 
     if docker_available() and _testcontainers_postgres() is not None:
         return "docker"

@@ -1,8 +1,8 @@
 """The roadmap's items, indexed: each topic's five examples and ten interview questions, in order.
 
 Every kata stands for one roadmap item (e01–e05: the examples of its section, q01–q10: its interview questions)
-and names it in `kata.toml`'s `source`. `graders/roadmap.json` holds the index, made from the roadmap text by
-`python -m graders.roadmap PATH/roadmap.txt`, so the check needs no file outside the repository.
+and names it in `kata.toml`'s `source`. `graders/dev/roadmap.json` holds the index, made from the roadmap text by
+`python -m graders.dev.roadmap PATH/roadmap.txt`, so the check needs no file outside the repository.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from graders.catalog import Kata, katas_in_topic
-from graders.gitops import GitError, git, identity, tree_with_solutions
+from graders.learner.gitops import GitError, git, identity, tree_with_solutions
 
 TEMPLATE_INFO = Path("graders") / "template.toml"
 SOLUTIONS_BRANCH = "solutions"

@@ -17,7 +17,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from graders.catalog import TOPICS, Kata, all_katas, select, topic_meta
-from graders.progress import statuses
+from graders.learner.progress import statuses
 from graders.runner import run_pytest
 from graders.screen import render
 from graders.warm import HASH_SEED, Warm, pin_hash_seed
@@ -195,7 +195,7 @@ def cmd_diff(root: Path, name: str, force: bool) -> int:
         if solution.is_file():
             ref, where = solution.read_text(), f"solutions/{kata.rel}/{name_}"
         else:  # a student template: the solutions are released on a branch of the template repository
-            from graders.student import NotReleased, released_solution
+            from graders.learner.student import NotReleased, released_solution
 
             try:
                 ref, where = released_solution(root, kata, name_), f"the released solutions: {name_}"
@@ -214,7 +214,7 @@ def cmd_diff(root: Path, name: str, force: bool) -> int:
 
 
 def cmd_reset(root: Path, name: str, yes: bool) -> int:
-    from graders.gitops import GitError, original_stub
+    from graders.learner.gitops import GitError, original_stub
 
     kata = _one(root, name)
     if not yes:
@@ -364,7 +364,7 @@ def _wait_for_change(paths: list[Path], stop: threading.Event, poll: bool) -> No
 
 
 def cmd_doctor(root: Path) -> int:
-    from graders.docker_engine import docker_available
+    from graders.kit.docker_engine import docker_available
 
     table = Table(title="katas doctor", title_justify="left")
     table.add_column("check")

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from graders import readme
 from graders.catalog import (
     DIFFICULTIES,
     KATA_KEYS,
@@ -36,6 +35,7 @@ from graders.catalog import (
     load_meta,
     select,
 )
+from graders.dev import readme
 
 FIX = "python -m graders dev lint --fix"
 SECTIONS = ("The concept", "Your task", "Run the tests")  # first, second and last; any others in between
@@ -121,7 +121,7 @@ def _declared(kata: Kata) -> set[str]:
 
 
 def _source(kata: Kata, where: str) -> list[Problem]:
-    from graders.roadmap import expected_item, names_its_item
+    from graders.dev.roadmap import expected_item, names_its_item
 
     index = _roadmap()
     if not KATA_NAME.match(kata.name):
@@ -140,7 +140,7 @@ def _source(kata: Kata, where: str) -> list[Problem]:
 
 @cache
 def _roadmap() -> dict[str, dict]:
-    from graders.roadmap import load
+    from graders.dev.roadmap import load
 
     return load()
 
@@ -301,8 +301,8 @@ def _solution_folder(kata: Kata) -> list[Problem]:
 
 
 def _near_misses(kata: Kata) -> list[Problem]:
+    from graders.dev.nearmiss import NAME, PATCH, PatchError, opens_with_note
     from graders.diagnose import hint_from_note, load
-    from graders.nearmiss import NAME, PATCH, PatchError, opens_with_note
 
     base = f"solutions/{kata.rel}/{NEAR_MISSES}"
     misses = kata.near_misses()
@@ -408,8 +408,8 @@ def _topic(root: Path, topic: str) -> list[Problem]:
 
 def _topic_list(root: Path) -> list[Problem]:
     """graders.catalog.TOPICS is the list; everywhere else that repeats it must agree."""
-    from graders.classroom import _TOPIC_SHORT
-    from graders.roadmap import INDEX
+    from graders.dev.classroom import _TOPIC_SHORT
+    from graders.dev.roadmap import INDEX
 
     found: list[Problem] = []
 
@@ -452,7 +452,7 @@ def _topic_list(root: Path) -> list[Problem]:
     if locks.is_dir():
         listed = sorted(p.stem for p in locks.glob("*.txt") if p.stem not in ("all", "dev", "uv"))
         agree("requirements/", listed, "one lock per topic: `python -m graders.setup_env --lock`", False)
-    agree("graders/classroom.py", list(_TOPIC_SHORT), "_TOPIC_SHORT: a short runner name for every topic")
+    agree("graders/dev/classroom.py", list(_TOPIC_SHORT), "_TOPIC_SHORT: a short runner name for every topic")
     ci = root / ".github" / "workflows" / "ci.yml"
     matrix = (
         re.search(r"^\s+topic: \[(.*)\]$", ci.read_text(encoding="utf-8"), re.MULTILINE)
@@ -467,9 +467,9 @@ def _topic_list(root: Path) -> list[Problem]:
     index = root / "graders" / INDEX.name
     if index.is_file():
         agree(
-            "graders/roadmap.json",
+            "graders/dev/roadmap.json",
             list(json.loads(index.read_text(encoding="utf-8"))),
-            "python -m graders.roadmap",
+            "python -m graders.dev.roadmap",
         )
     for path, needle in (("docker/Dockerfile", "ARG EXTRAS=all"), ("docker/compose.yml", "EXTRAS: all")):
         if (root / path).is_file() and needle not in (root / path).read_text(encoding="utf-8"):
@@ -497,7 +497,7 @@ def _topic_list(root: Path) -> list[Problem]:
 
 
 def _generated(root: Path) -> list[Problem]:
-    from graders.classroom import WORKFLOW, generate
+    from graders.dev.classroom import WORKFLOW, generate
     from graders.manifest import MANIFEST, build
 
     found = []

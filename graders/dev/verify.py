@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.catalog import DIFFICULTIES, NEAR_MISSES, Kata, topic_meta
+from graders.dev.mutate import check_results as check_mutants
+from graders.dev.nearmiss import NearMiss
 from graders.diagnose import ambiguous, diagnose, match, signature, test_key
 from graders.diagnose import load as load_diagnoses
 from graders.diagnose import stale as diagnoses_stale
-from graders.mutate import check_results as check_mutants
-from graders.nearmiss import NearMiss
 from graders.runner import RunReport, TestResult, run_pytest
 from graders.warm import HASH_SEED, in_fresh_parent
 

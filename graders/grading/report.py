@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from graders.catalog import Kata
-from graders.classroom import runner_id
-from graders.grade import GradeRun, KataGrade, classroom_json, runner_result
+from graders.dev.classroom import runner_id
+from graders.grading.grade import GradeRun, KataGrade, classroom_json, runner_result
 from graders.runner import TestResult
 
 

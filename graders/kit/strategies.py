@@ -19,7 +19,7 @@ Use them with `@given(...)` and `@kata_settings(max_examples=N)`:
 
 ```python
 from hypothesis import given
-from graders.strategies import kata_settings, numeric_arrays
+from graders.kit.strategies import kata_settings, numeric_arrays
 
 @kata_settings(max_examples=40)
 @given(values=numeric_arrays(dtype="float32", allow_nan=True))

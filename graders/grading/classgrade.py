@@ -17,7 +17,7 @@ Either way a submission cannot write its own grade: the host takes the report on
 normally, as a plain file of the expected shape, then re-applies what it checks itself before any learner code
 runs (graded files the submission changed zero their kata; the static scan's flags). Resumable: a submission
 already graded at the same commit, against the same template, tests, hidden tests and isolation, is not graded
-again. Outputs: one JSON per submission, `grades.csv`, and `report.html` (graders.classreport).
+again. Outputs: one JSON per submission, `grades.csv`, and `report.html` (graders.grading.classreport).
 """
 
 from __future__ import annotations
@@ -38,17 +38,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graders import scan
 from graders.catalog import Kata
-from graders.grade import KataGrade, classroom_json
-from graders.staging import TrustedTree, compare
+from graders.grading import scan
+from graders.grading.grade import KataGrade, classroom_json
+from graders.grading.staging import TrustedTree, compare
 
 SANDBOX_UID_BASE = 61000  # one uid per parallel slot when the grader runs as root
 ISOLATIONS = ("auto", "container", "local")
 DEFAULT_IMAGE = "ds-katas"
 BUILD_HINT = "docker build -t {image} -f {template}/docker/Dockerfile {template}"
 REPORT_LIMIT = 20 * 1024 * 1024  # a real report is a few kB
-TRUSTED_EXITS = (0, 143)  # graded, or stopped by SIGTERM after writing what it had (graders.grade)
+TRUSTED_EXITS = (0, 143)  # graded, or stopped by SIGTERM after writing what it had (graders.grading.grade)
 # Inside the container: where each mount lies. The template and the submission are read-only.
 MOUNTED = {"template": "/template", "submission": "/submission", "hidden": "/hidden", "out": "/out"}
 
@@ -463,7 +463,7 @@ def grade_class(
     `shard` (index, count): grade only every count-th submission, from index (a CI matrix's share).
     `isolation`: "container", "local", or "auto" (a container where an engine answers and `image` is built).
     """
-    from graders.classreport import write_csv, write_html
+    from graders.grading.classreport import write_csv, write_html
 
     out.mkdir(parents=True, exist_ok=True)
     per_student = out / "submissions"
@@ -529,7 +529,7 @@ def grade_class(
 
 def merge(folders: list[Path], out: Path, echo: Callable[[str], None] = print) -> list[dict]:
     """Join the per-submission JSON of several shards (a CI matrix) into one CSV and report."""
-    from graders.classreport import write_csv, write_html
+    from graders.grading.classreport import write_csv, write_html
 
     reports: dict[str, dict] = {}
     for folder in folders:

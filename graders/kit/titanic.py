@@ -9,7 +9,7 @@ of test) and survival driven by sex, class, age and family size, close to the hi
   held-out labels of the test rows (a Series indexed by PassengerId). Only graders use the labels.
 - `write_csvs(directory)` writes train.csv and test.csv the way Kaggle serves them; `load(directory)` reads
   them back, and reads a learner's real Kaggle files the same way.
-- `python -m graders.titanic [DIR]` rewrites the committed copy (katas/kaggle/data by default).
+- `python -m graders.kit.titanic [DIR]` rewrites the committed copy (katas/kaggle/data by default).
 
 Only `random.Random.random()` is used for randomness (its stream is stable across Python versions), so the
 committed files stay equal to the generator's output.
@@ -43,7 +43,7 @@ COLUMNS = [
 TEST_COLUMNS = [c for c in COLUMNS if c != "Survived"]
 N_TRAIN, N_TEST = 891, 418
 SEED = 0
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "katas" / "kaggle" / "data"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "katas" / "kaggle" / "data"
 
 _SURNAMES = (  # noqa: SIM905
     "Abbott Allen Andersson Andrews Asplund Baclini Backstrom Barbara Baxter Beckwith Bishop Boulos Bourke "

@@ -3,7 +3,7 @@
 The workflow never runs the submission's own tests, configuration or install scripts. It checks out the
 submission and the template (pinned ref) side by side, installs from the template before any submission file
 is used, and grades every kata in one `graders grade` step: each kata in its own fresh tree built from the
-template plus that kata's learner files (graders.staging), bounded in time and memory, with canary tests.
+template plus that kata's learner files (graders.grading.staging), bounded in time and memory, with canary tests.
 Each kata's result becomes a step output that Classroom's reporter reads as one "runner", so points stay per
 kata. See README.md (instructors: threat model) for what this defends against and what it cannot.
 """
@@ -173,12 +173,12 @@ def export_template(
 ) -> list[str]:
     """Write the repository as students receive it: chosen topics, no solutions, a README for students, the
     Classroom workflow, and where the template (and later its solutions) can be fetched from."""
+    from graders.learner.student import student_readme, write_template_info
     from graders.manifest import write as write_manifest
-    from graders.student import student_readme, write_template_info
 
     chosen = [t for t in TOPICS if not topics or t in topics]
     # The Titanic-schema competition holds the held-out labels: only a template with the kaggle topic needs it.
-    skipped = () if "kaggle" in chosen else ("graders/titanic.py",)
+    skipped = () if "kaggle" in chosen else ("graders/kit/titanic.py",)
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
     written: list[str] = []
     for rel in tracked.decode().split("\0"):

@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 from graders.catalog import Kata
-from graders.roadmap import normalise
+from graders.dev.roadmap import normalise
 
 WIDTH = 110  # the project's line length, also for Markdown
 TABLE_HEADER = ("| kata | title | difficulty | points | minutes |", "|---|---|---|---|---|")

@@ -86,7 +86,7 @@ def classroom_path(root: Path, topics: list[str], katas: list[Kata], impl: str) 
 
     import yaml
 
-    from graders.classroom import generate
+    from graders.dev.classroom import generate
 
     with tempfile.TemporaryDirectory(prefix="katas-bench-") as tmp:
         work = Path(tmp)
@@ -244,7 +244,7 @@ def _import_floor(modules: list[str]) -> float:
 
 def bench_postgres(echo: Callable[[str], None] = print, rounds: int = 3) -> float:
     """Seconds to start the PostgreSQL backend the harness would choose (worst of a few rounds), then stop it."""
-    from graders.postgres_server import choose_backend, start_server
+    from graders.kit.postgres_server import choose_backend, start_server
 
     backend = choose_backend()
     worst = 0.0

@@ -13,7 +13,6 @@ import json
 import keyword
 from pathlib import Path
 
-from graders import readme
 from graders.catalog import (
     KATA_KEYS,
     KATA_NAME,
@@ -25,7 +24,8 @@ from graders.catalog import (
     katas_in_topic,
     load_meta,
 )
-from graders.nearmiss import PATCH, FilePatch, Patch, placeholder_note
+from graders.dev import readme
+from graders.dev.nearmiss import PATCH, FilePatch, Patch, placeholder_note
 
 PLACEHOLDERS = ("todo_first_mistake", "todo_second_mistake")
 
@@ -68,7 +68,7 @@ def new_kata(root: Path, spec: str, echo=print) -> Kata:
 
 
 def _regenerate(root: Path, topic: str) -> list[str]:
-    from graders.classroom import write_workflow
+    from graders.dev.classroom import write_workflow
     from graders.manifest import write as write_manifest
 
     path = readme.topic_readme(root, topic)
@@ -80,7 +80,7 @@ def _regenerate(root: Path, topic: str) -> list[str]:
 
 
 def _kata_toml(topic: str, name: str, filename: str) -> str:
-    from graders.roadmap import expected_item, load
+    from graders.dev.roadmap import expected_item, load
 
     kata_id = name[:3]
     item = expected_item(load(), topic, kata_id)

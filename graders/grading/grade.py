@@ -2,11 +2,11 @@
 
 One scoring model serves the local command, `--json` and GitHub Classroom:
 
-- **Allow-list.** Each kata runs in a fresh temporary tree built from the trusted files (graders.staging:
+- **Allow-list.** Each kata runs in a fresh temporary tree built from the trusted files (graders.grading.staging:
   the pinned template in Classroom, the committed files locally) plus that kata's `learner_files` from the
   submission. Nothing else of the submission is read.
 - **Tampering scores 0.** A graded file the submission edited, deleted or added inside a kata's folder, or a
-  run whose canary tests (graders.canaries) show rewritten verdicts, gives the kata 0 with the reason.
+  run whose canary tests (graders.grading.canaries) show rewritten verdicts, gives the kata 0 with the reason.
 - **Bounded.** Two passes: every kata first runs with a short per-test timeout and a wall budget, so a hang
   costs seconds and every working kata is credited early; katas that timed out are then run again with their
   full timeouts while the deadline allows. A kata's remaining tests fail at once after its first timeout.
@@ -25,11 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import canaries, lanes, sandbox, scan
+from graders import sandbox
 from graders.catalog import Kata, topic_meta
 from graders.diagnose import diagnose
+from graders.grading import canaries, lanes, scan
+from graders.grading.staging import Findings, TrustedTree, compare, read_hidden, stage
 from graders.runner import TestResult, run_pytest
-from graders.staging import Findings, TrustedTree, compare, read_hidden, stage
 from graders.warm import Warm
 
 STATUS_ORDER = ("timeout", "error", "failed")
@@ -50,7 +51,7 @@ class KataGrade:
     hint: str = ""  # a known mistake recognised from the failures (graders.diagnose)
 
     def to_dict(self) -> dict:
-        """What a grading lane sends back (graders.lanes); `from_dict` reads it."""
+        """What a grading lane sends back (graders.grading.lanes); `from_dict` reads it."""
         return {
             "kata": self.kata.rel,
             "results": [r.to_dict() for r in self.results],

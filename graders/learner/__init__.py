@@ -1,0 +1,1 @@
+"""The learner's loop behind `katas`: progress, `check`, `watch`, hints and their git helpers."""
