@@ -58,7 +58,15 @@ class Problem:
 def lint(root: Path, katas: list[Kata]) -> list[Problem]:
     problems: list[Problem] = []
     for kata in katas:
-        for check in (_kata_toml, _readme, _stubs, _kata_folder, _solution_folder, _near_misses):
+        for check in (
+            _kata_toml,
+            _readme,
+            _stubs,
+            _kata_folder,
+            _test_imports,
+            _solution_folder,
+            _near_misses,
+        ):
             problems += check(kata)
     for topic in dict.fromkeys(k.topic for k in katas):
         problems += _topic(root, topic)
@@ -270,6 +278,26 @@ def _kata_folder(kata: Kata) -> list[Problem]:
                 used,
             )
         )
+    return found
+
+
+_GRADERS_IMPORT = re.compile(r"^\s*(?:from|import)\s+(graders(?:\.\w+)*)", re.M)
+
+
+def _test_imports(kata: Kata) -> list[Problem]:
+    """Kata tests import the test authors' kit only: the plugin reaches them through fixtures."""
+    found = []
+    for path in kata.test_files():
+        for module in _GRADERS_IMPORT.findall(path.read_text(encoding="utf-8", errors="replace")):
+            if module != "graders.kit" and not module.startswith("graders.kit."):
+                found.append(
+                    Problem(
+                        path.relative_to(kata.root).as_posix(),
+                        f"imports {module}: kata tests use graders.kit and the plugin's fixtures only",
+                        "the learner's files come from the `kata` fixture (`kata_shared` at module scope); "
+                        "helpers for tests belong in graders/kit/",
+                    )
+                )
     return found
 
 

@@ -107,7 +107,7 @@ def test_devcontainer_opens_on_the_compose_service():
 def test_the_offline_guard_lets_tests_reach_a_configured_database_host():
     code = (
         "import os, socket; os.environ['KATAS_DATABASE_URL']='postgresql://u@postgres:5432/x';"
-        "from graders import offline; offline.install();\n"
+        "from graders.kit import offline; offline.install();\n"
         "try:\n    socket.getaddrinfo('postgres', 5432)\nexcept offline.OfflineError: print('blocked')\n"
         "except OSError: print('allowed')"
     )

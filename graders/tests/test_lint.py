@@ -142,6 +142,14 @@ DRIFTS = {
         "kata.toml does not declare it",
         "declare it in kata.toml's `provided` (`python -m graders dev lint --fix` does)",
     ),
+    "a test importing the plugin": (
+        "tensorflow/q10_export",
+        "katas/tensorflow/q10_export/test_export.py",
+        replace("import pytest\n", "import pytest\n\nfrom graders.plugin import kata_files\n"),
+        "katas/tensorflow/q10_export/test_export.py",
+        "imports graders.plugin",
+        "`kata_shared` at module scope",
+    ),
     "an unused stray file": (
         "python_pandas/e01_basic_types",
         "katas/python_pandas/e01_basic_types/notes.txt",

@@ -153,8 +153,8 @@ def _imported(path: Path) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
-            if node.module == "graders":
-                found |= {f"graders.{alias.name}" for alias in node.names}
+            if node.module.split(".")[0] == "graders":  # `from graders.kit import lint_tools`: maybe a module
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if called in ("importorskip", "find_spec", "import_module") and isinstance(
