@@ -181,6 +181,7 @@ def _bench_topic(
         f"per kata median {median:.2f} s, max {worst:.2f} s. Budget: {', '.join(limits) or 'none'}: "
         f"{'within' if ok else 'OVER'}"
     )
+    floor = 0.0
     if alone:
         walls = [t.alone_s for t in timings if t.alone_s is not None]
         floor = _import_floor(meta.get("imports", []))
@@ -203,13 +204,39 @@ def _bench_topic(
             "+ 0.5 s (first-use work inside a test, which an earlier kata paid in the topic run, counted as the "
             "tests')" + (f"; over: {slow}" if slow else "") + (f"; {warm_note}" if warm_note else "")
         )
-    if classroom:
-        path = classroom_path(root, [topic], members, impl)
+    path = classroom_path(root, [topic], members, impl) if classroom else None
+    if path is not None:
         echo(
             f"{topic}, the Classroom path: {path.wall_s:.1f} s ({path.wall_s / topic_wall:.2f} × the topic run); "
             f"{path.summary}"
         )
+    if alone or path is not None:
+        echo(_ratios(topic, timings, floor if alone else None, path.wall_s if path else None))
     return ok, topic_wall
+
+
+def _ratios(topic: str, timings: list[KataTiming], floor: float | None, classroom_s: float | None) -> str:
+    """Each way of running the topic's katas against the tests' own time, and what it adds per kata against
+    the import floor of a fresh interpreter."""
+    tests = max(sum(t.tests_s for t in timings), 1e-6)
+    count = len(timings)
+    parts, beyond = [], []
+    for name, total in (
+        ("each alone, cold", sum(t.alone_s or 0.0 for t in timings) if floor is not None else None),
+        ("warm re-runs", sum(t.warm_s or 0.0 for t in timings) if floor is not None else None),
+        ("the Classroom path", classroom_s),
+    ):
+        if total is None:
+            continue
+        parts.append(f"{name} {total / tests:.1f} ×")
+        extra = (total - tests) / count
+        beyond.append(
+            f"{name} {extra:.2f} s" + (f" ({extra / floor:.1f} × the import floor)" if floor else "")
+        )
+    return (
+        f"{topic}, against the tests' own {tests:.1f} s: {', '.join(parts)}; beyond the tests, per kata: "
+        + ", ".join(beyond)
+    )
 
 
 def _timing(kata: Kata, report: RunReport, alone_s: float | None) -> KataTiming:

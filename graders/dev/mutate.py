@@ -57,11 +57,13 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -72,6 +74,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders import sandbox
 from graders.catalog import NEAR_MISSES, Kata, topic_meta
 from graders.runner import TestResult, run_pytest
 
@@ -1195,11 +1198,20 @@ class _Cache:
         self.data.setdefault("baselines", {})
 
     def save(self) -> None:
+        """Write the cache, merged with what another mutate run saved meanwhile (under a file lock)."""
         with self.lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.data, indent=0, sort_keys=True))
-            os.replace(tmp, self.path)
+            with open(self.path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    saved = json.loads(self.path.read_text())
+                except (OSError, ValueError):
+                    saved = {}
+                for part in ("mutants", "baselines"):
+                    self.data[part] = {**saved.get(part, {}), **self.data[part]}
+                tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(self.data, indent=0, sort_keys=True))
+                os.replace(tmp, self.path)
 
 
 def _seed_from_results(run: KataRun, cache: _Cache) -> None:
@@ -1308,6 +1320,8 @@ def mutate(
 
         def run_round(item: tuple[str, int, list[tuple[KataRun, Mutant]]]) -> None:
             topic, index, pairs = item
+            if sandbox.stopping():
+                return  # the run was stopped: these mutants stay unrun (and uncached)
             folder = Path(tmp) / f"{topic}-{index}"
             _layout(folder, pairs)
             limit = max(10, min(60, int(4 * max(slowest.get(r.kata.rel, 1.0) for r, _ in pairs) + 5)))
@@ -1322,6 +1336,8 @@ def mutate(
             except RuntimeError as exc:  # pytest did not start: these mutants stay unrun
                 echo(f"mutate: round {index} of {topic} did not run: {str(exc).splitlines()[0]}")
                 return
+            if sandbox.stopping():
+                return  # killed for the stop, not by a test: nothing to record
             by_kata = report.by_kata()
             done: list[Outcome] = []
             for run, mutant in pairs:
@@ -1372,6 +1388,10 @@ def _baselines(root: Path, runs: list[KataRun], cache: _Cache, tmp: Path, worker
         folder = tmp / f"baseline-{members[0].kata.topic}"
         _layout(folder, [(run, None) for run in members])
         report = run_pytest(root, [r.kata.dir for r in members], impl=str(folder)).by_kata()
+        if sandbox.stopping():
+            for run in members:
+                run.problem = "stopped before its baseline run ended"  # not cached: a stop is no verdict
+            return
         for run in members:
             results = report.get(run.kata.rel, [])
             bad = [r for r in results if r.outcome in BAD]
@@ -1497,8 +1517,14 @@ def _summary(runs: list[KataRun], echo: Callable[[str], None]) -> None:
         )
 
 
+MUTABLE = (".py", ".sql")  # the learner files mutants_of can mutate
+
+
 def is_current(kata: Kata) -> bool:
-    """Whether the committed mutants.toml was computed for the kata's present solution and tests."""
+    """Whether the committed mutants.toml was computed for the kata's present solution and tests; always, for
+    a kata with nothing to mutate (its learner files are a Dockerfile, a compose file, a workflow)."""
+    if not any(name.endswith(MUTABLE) for name in kata.learner_files):
+        return True
     try:
         results = read_results(kata)
     except tomllib.TOMLDecodeError:
@@ -1521,7 +1547,11 @@ def main(
         )
         if not katas:
             return 0
-    runs = mutate(root, katas, jobs=jobs, max_mutants=max_mutants)
+    # A SIGTERM or Ctrl-C kills the running pytest processes too (they would otherwise run on, orphaned).
+    with sandbox.graceful_termination() as signals:
+        runs = mutate(root, katas, jobs=jobs, max_mutants=max_mutants)
+    if signals:
+        return 130 if signal.SIGINT in signals else 143
     failing = []
     for run in runs:
         if run.problem or not run.mutants:

@@ -26,6 +26,7 @@ import functools
 import inspect
 import json
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -620,7 +621,19 @@ def fuzz(
     report.elapsed_s = time.perf_counter() - started
     if raise_on_problems and report.problems:
         raise AssertionError(report.message(label))
+    if report.cut_short:  # a slow machine sends fewer requests: said in pytest's warnings summary, not hidden
+        warnings.warn(
+            FuzzCutShort(
+                f"{label}: the fuzz run's {time_budget_s:.0f} s budget ran out after {report.sent} requests; "
+                "the requests left were not sent"
+            ),
+            stacklevel=2,
+        )
     return report
+
+
+class FuzzCutShort(UserWarning):
+    """A fuzz run that spent its time budget before sending every request it planned."""
 
 
 def _generate(op, mode, max_examples: int, send) -> None:

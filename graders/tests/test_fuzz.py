@@ -11,6 +11,7 @@ flask = pytest.importorskip("flask")
 fastapi = pytest.importorskip("fastapi")
 
 from graders.kit.fuzz import (  # noqa: E402  (after the skips)
+    FuzzCutShort,
     _python_bytes,
     document,
     fastapi_contract,
@@ -186,8 +187,9 @@ def test_asgi_apps_run_in_process_and_fastapis_default_422_fails_on_nan():
         fuzz(broken, document(fastapi_contract(broken), "POST /sum", 400, {"type": "object"}), **FAST)
 
 
-def test_the_time_budget_cuts_a_run_short():
-    report = fuzz(_flask_app(), CONTRACT, max_examples=5, time_budget_s=0.0)
+def test_the_time_budget_cuts_a_run_short_and_says_so():
+    with pytest.warns(FuzzCutShort, match="budget ran out after 0 requests"):
+        report = fuzz(_flask_app(), CONTRACT, max_examples=5, time_budget_s=0.0)
     assert report.cut_short and report.sent == 0
 
 

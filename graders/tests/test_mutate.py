@@ -323,3 +323,21 @@ def test_given_code_is_left_alone():
     mutants = mutants_of(solution, "demo.py", given=stub)
     assert mutants and all(m.line == 9 for m in mutants), [(m.line, m.operator) for m in mutants]
     assert {m.line for m in mutants_of(solution, "demo.py")} == {1, 5, 9}
+
+
+def test_katas_with_nothing_to_mutate_are_current(mini_repo):
+    """A kata whose learner files are no Python or SQL (a Dockerfile) never counts as stale."""
+    mini_repo.add_kata("python_pandas/e01_add", stub=ADD_STUB, solution=ADD_SOLUTION, tests=ADD_TESTS)
+    kata = next(k for k in all_katas(mini_repo.root) if k.name == "e01_add")
+    assert not mutate_module.is_current(kata), "a mutable kata without mutants.toml is stale"
+    kata.meta["learner_files"] = ["Dockerfile"]
+    assert mutate_module.is_current(kata)
+
+
+def test_two_mutate_runs_saving_the_cache_keep_each_others_results(tmp_path):
+    first, second = mutate_module._Cache(tmp_path), mutate_module._Cache(tmp_path)
+    first.data["mutants"]["a"] = {"status": "killed", "by": "test_a"}
+    second.data["mutants"]["b"] = {"status": "survived", "by": "2 tests passed"}
+    first.save()
+    second.save()
+    assert set(mutate_module._Cache(tmp_path).data["mutants"]) == {"a", "b"}
