@@ -312,14 +312,15 @@ def test_static_scan_flags_reaching_into_the_grader(hostile):
     assert not any(name in flags for name in HONEST_KATAS)
 
 
-def test_sigterm_stops_grading_at_once_and_reports_every_kata(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # one grader, or two lanes that get the signal passed on
+def test_sigterm_stops_grading_at_once_and_reports_every_kata(tmp_path, jobs):
     template = _template(tmp_path / "template", ["e01_hangs", "e02_fine"])
     _write(template.root / "katas/python_pandas/e01_hangs/demo.py", HANGS)
     _write(template.root / "katas/python_pandas/e02_fine/demo.py", ADD_SOLUTION)
     outputs = tmp_path / "outputs.txt"
     process = subprocess.Popen(
         [sys.executable, "-m", "graders", "grade", "python_pandas", "--template", ".", "--submission", ".",
-         "--classroom-outputs", str(outputs)],
+         "--classroom-outputs", str(outputs), "--jobs", jobs],
         cwd=template.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     time.sleep(4)
