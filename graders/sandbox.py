@@ -45,24 +45,23 @@ def limits(memory_mb: int | None = None) -> Callable[[], None]:
 
 def become_subreaper() -> bool:
     """Adopt orphaned descendants (Linux only), so a learner's escaped daemon can still be found and killed."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+    return _prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
 
 def protect_process() -> bool:
     """Make this process not dumpable (Linux only): other processes of the same user, a learner's code among
     them, can then neither open its /proc/<pid>/fd and /proc/<pid>/mem nor attach to it. Its forked children
     inherit it; a child that execs a program gets the usual setting back."""
+    return _prctl(_PR_SET_DUMPABLE, 0)
+
+
+def _prctl(option: int, value: int) -> bool:
+    """Linux's prctl(option, value); False where there is none or it fails."""
     if not sys.platform.startswith("linux"):
         return False
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+        return libc.prctl(option, value, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
 
