@@ -148,6 +148,14 @@ def topic_meta(root: Path, topic: str) -> dict:
         return tomllib.load(handle)
 
 
+def expected_seconds(katas: list[Kata]) -> float:
+    """A rough run time for one topic's `katas`, to start the longest work first: their number times the
+    topic's median budget per kata (topic.toml `budget_median_s`)."""
+    if not katas:
+        return 0.0
+    return len(katas) * float(topic_meta(katas[0].root, katas[0].topic).get("budget_median_s", 3))
+
+
 def katas_in_topic(root: Path, topic: str) -> list[Kata]:
     folder = root / "katas" / topic
     if not folder.is_dir():

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.catalog import DIFFICULTIES, NEAR_MISSES, Kata, topic_meta
+from graders.catalog import DIFFICULTIES, NEAR_MISSES, Kata, expected_seconds
 from graders.dev.mutate import check_results as check_mutants
 from graders.dev.nearmiss import NearMiss
 from graders.diagnose import ambiguous, diagnose, match, signature, test_key
@@ -165,10 +165,7 @@ def _plan(katas: list[Kata], tmp: Path, warm: bool = True) -> list[list[_Job]]:
         if warm:  # two warm parents per topic: both workers busy on a topic whose runs are most of the time
             batches += [forked[0::2], forked[1::2]]
     # Longest first (the slow deep-learning topics, a topic's warm batch), so the workers finish together.
-    weight = {
-        t: float(topic_meta(members[0].root, t).get("budget_median_s", 3)) * len(members)
-        for t, members in topics.items()
-    }
+    weight = {t: expected_seconds(members) for t, members in topics.items()}
     return sorted(batches, key=lambda batch: -weight[batch[0].topic] * len(batch))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders import sandbox
-from graders.catalog import Kata, topic_meta
+from graders.catalog import Kata, expected_seconds
 from graders.diagnose import diagnose
 from graders.grading import canaries, lanes, scan
 from graders.grading.staging import Findings, TrustedTree, compare, read_hidden, stage
@@ -243,7 +243,7 @@ def grade_run(
                             KataGrade(kata, [TestResult(f"katas/{kata.rel}", kata.rel, outcome, lost)]), True
                         )
 
-            heaviest = sorted(topics.values(), key=lambda ks: -_weight(root, ks))
+            heaviest = sorted(topics.values(), key=lambda ks: -expected_seconds(ks))
             lanes.run(lanes.plan(heaviest, jobs), jobs, lane, received, ended)
         else:
             # Forked runs from a grader that imported each topic's packages once (graders.warm), cold where it
@@ -258,11 +258,6 @@ def grade_run(
         f"katas solved; {time.monotonic() - started:.0f} s"
     )
     return GradeRun(grades, findings, trusted.origin, time.monotonic() - started, bool(signals))
-
-
-def _weight(root: Path, katas: list[Kata]) -> float:
-    """A topic's expected grading time, to start the longest lanes first: its katas times its median budget."""
-    return len(katas) * float(topic_meta(root, katas[0].topic).get("budget_median_s", 3))
 
 
 def _impl_dir(root: Path, impl: str | None) -> Path | None:

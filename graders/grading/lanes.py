@@ -22,7 +22,7 @@ import os
 import selectors
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from graders import sandbox
@@ -54,9 +54,7 @@ class _Lane:
     part: list
     pid: int
     fd: int
-    buffer: bytes = b""
-    ended: str = ""
-    sent: list[dict] = field(default_factory=list)
+    buffer: bytes = b""  # what the lane sent after its last complete line
 
 
 def run(
