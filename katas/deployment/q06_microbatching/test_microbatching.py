@@ -306,18 +306,24 @@ async def _serve(app, requests):
             return await requests(client)
 
 
-def test_64_concurrent_http_requests_make_one_model_call(batching, virtual_time):
-    model, rows = CountingModel(), _rows(64, seed=10)
-    app = batching.create_app(model, max_batch_size=64, max_wait_s=0.01)
+def _post_together_and_check(app, model, rows, virtual_time) -> None:
+    """POST every row to the app at once; each must get 200 and its own row's prediction."""
 
     async def requests(client):
         return await asyncio.gather(*(client.post("/predict", json={"features": row}) for row in rows))
 
     responses = virtual_time(lambda: _serve(app, requests))
-    assert [r.status_code for r in responses] == [200] * 64, [
+    assert [r.status_code for r in responses] == [200] * len(rows), [
         r.text[:100] for r in responses if r.status_code != 200
     ][:3]
     assert [r.json() for r in responses] == [{"prediction": model.expected(row)} for row in rows]
+
+
+def test_64_concurrent_http_requests_make_one_model_call(batching, virtual_time):
+    model, rows = CountingModel(), _rows(64, seed=10)
+    app = batching.create_app(model, max_batch_size=64, max_wait_s=0.01)
+
+    _post_together_and_check(app, model, rows, virtual_time)
     assert model.batch_sizes == [64], (
         f"64 requests arriving together should make one model call of 64 rows, got {model.batch_sizes}"
     )
@@ -330,14 +336,7 @@ def test_the_app_batches_32_rows_by_default(batching, virtual_time):
     model, rows = CountingModel(), _rows(64, seed=21)
     app = batching.create_app(model)  # the defaults: max_batch_size=32, max_wait_s=0.01, no queue limit
 
-    async def requests(client):
-        return await asyncio.gather(*(client.post("/predict", json={"features": row}) for row in rows))
-
-    responses = virtual_time(lambda: _serve(app, requests))
-    assert [r.status_code for r in responses] == [200] * 64, [
-        r.text[:100] for r in responses if r.status_code != 200
-    ][:3]
-    assert [r.json() for r in responses] == [{"prediction": model.expected(row)} for row in rows]
+    _post_together_and_check(app, model, rows, virtual_time)
     assert model.batch_sizes == [32, 32], (
         f"create_app(model) batches at most 32 rows by default: 64 requests together should make 2 calls of "
         f"32, got {model.batch_sizes}"
