@@ -1,12 +1,14 @@
 """`python -m graders bench`: the timing table of each kata's tests against a chosen implementation.
 
-Two figures per kata, both wall seconds on this machine:
+Figures per kata, all wall seconds on this machine:
 
 - **in topic run**: what the kata adds to `pytest katas/<topic>`, the command learners run. That is the time
   to collect its test module (imports first seen there included) plus its tests' set-up, call and teardown.
   The topic's one-time start-up (interpreter, pytest, topic conftest) is reported once, beside the total.
 - **alone**: the kata in its own pytest process, as `pytest katas/<topic>/<kata>` or `katas check` runs it,
   imports included. Its floor is the topic's import cost, printed below the table.
+- **warm re-run**: the kata forked from a parent that imported the topic's packages only, as `katas watch`
+  re-runs it after a save.
 
 With `--classroom`, a third figure per topic and one for all of them: **the Classroom path**, the grade step
 of the generated workflow (`.github/workflows/classroom.yml`) run locally the way the action runs it, from a
@@ -137,9 +139,8 @@ def _bench_topic(
     timings = [_timing(kata, report, _alone_wall(root, kata, impl) if alone else None) for kata in members]
     startup = topic_wall - sum(t.in_topic_s for t in timings)
     warm_note = ""
-    if (
-        alone
-    ):  # as `katas watch` re-runs a kata: forked from a parent that imported this topic's packages only
+    # As `katas watch` re-runs a kata: forked from a parent that imported this topic's packages only.
+    if alone:
         runs = [
             {"mode": t.kata.rel, "targets": [str(t.kata.dir)], "impl": impl, "fail_fast": False}
             for t in timings
