@@ -9,13 +9,13 @@ grade must end within its bound.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -29,7 +29,7 @@ from graders.tests.conftest import ADD_SOLUTION, ADD_STUB, ADD_TESTS, REPO, Mini
 pytestmark = pytest.mark.timeout(300)
 HONEST_KATAS = ("e01_honest", "q06_honest_late")
 SECRET = "hidden-secret-7f3a"
-NOBODY = 65534
+PR_CAPBSET_DROP, CAP_SYS_PTRACE = 24, 19  # <linux/prctl.h>, <linux/capability.h>
 
 FORGE_REPORTS = """
     from _pytest.reports import TestReport
@@ -436,10 +436,6 @@ def test_grading_lanes_keep_their_reports_out_of_a_katas_reach(tmp_path):
     """`--jobs 2` grades in forked lanes (graders.grading.lanes): a kata can neither write its lane's report pipe (it is
     closed in the kata's process, and /proc/<lane>/fd is closed to it) nor gain by killing its lane."""
     names = ["e01_honest", "e02_forges_lane_report", "e03_kills_its_lane", "e04_honest", "q01_honest_late"]
-    # Run as a user without privileges, as learners' code runs: root may open any process's descriptors.
-    as_root = os.geteuid() == 0
-    if as_root:
-        tmp_path = Path(tempfile.mkdtemp(prefix="katas-lanes-", dir="/tmp"))
     template = _template(tmp_path / "template", names)
     fork = tmp_path / "submission"
     subprocess.run(["git", "clone", "-q", str(template.root), str(fork)], check=True, capture_output=True)
@@ -451,20 +447,25 @@ def test_grading_lanes_keep_their_reports_out_of_a_katas_reach(tmp_path):
     _write(kata / "e03_kills_its_lane/demo.py", KILLS_ITS_LANE)
     out = tmp_path / "grade.json"
     (tmp_path / "tmp").mkdir()
-    if as_root:
-        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(tmp_path)], check=True)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "graders", "grade", "python_pandas", "--template", ".", "--submission",
-             str(fork), "--jobs", "2", "--json", str(out)],
-            cwd=template.root, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "TMPDIR": str(tmp_path / "tmp"), "HOME": str(tmp_path)},
-            user=NOBODY if as_root else None, group=NOBODY if as_root else None,
-        )  # fmt: skip
-        _check_lanes(result, out, probe)
-    finally:
-        if as_root:
-            shutil.rmtree(tmp_path, ignore_errors=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "graders", "grade", "python_pandas", "--template", ".", "--submission",
+         str(fork), "--jobs", "2", "--json", str(out)],
+        cwd=template.root, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, preexec_fn=_as_learners_run,
+    )  # fmt: skip
+    _check_lanes(result, out, probe)
+
+
+def _as_learners_run() -> None:
+    """Grade without CAP_SYS_PTRACE, as learners' code runs: root holding it may open any process's descriptors.
+
+    Dropped from the bounding set before the grader starts, so the grader, its lanes and the katas' runs all
+    lack it alike; between processes of one user and one capability set, only a lane's not-dumpable setting
+    keeps /proc/<lane>/fd closed."""
+    if os.geteuid() == 0:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "could not drop CAP_SYS_PTRACE from the bounding set")
 
 
 def _check_lanes(result: subprocess.CompletedProcess, out: Path, probe: Path) -> None:
